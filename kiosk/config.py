@@ -1,0 +1,102 @@
+"""Settings, each declared once (key, type, default, label), and where the kiosk keeps its files.
+
+Nothing is created at import time: paths are computed, folders are made by whoever writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from kiosk.core.rules import Window
+
+APP_NAME = "starkiosk"
+ENV_DATA_DIR = "STARKIOSK_DATA_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    label: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("doors_open_before_min", int, 30, "Check-in opens this many minutes before a class"),
+    Setting("checkin_closes_after_end_min", int, 0, "Check-in closes this many minutes after a class ends"),
+    Setting("checkout_grace_after_end_min", int, 30, "Check-out allowed this long after a class ends"),
+    Setting("checkout_min_after_checkin_min", int, 10, "A repeat scan this soon after check-in is not a check-out"),
+    Setting("language", str, "zh", "Language of messages (zh or en)"),
+    Setting("retention_days", int, 30, "Acknowledged records are purged after this many days"),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class Config:
+    data_dir: Path
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kiosk.db"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def settings_path(self) -> Path:
+        return self.data_dir / "settings.json"
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key, _BY_KEY[key].default)
+
+    def set(self, key: str, value: Any) -> None:
+        setting = _BY_KEY[key]
+        if not isinstance(value, setting.type):
+            raise TypeError(f"{key} must be {setting.type.__name__}")
+        self.values[key] = value
+
+    def window(self) -> Window:
+        return Window(
+            doors_open_before=self.get("doors_open_before_min"),
+            checkin_closes_after_end=self.get("checkin_closes_after_end_min"),
+            checkout_grace_after_end=self.get("checkout_grace_after_end_min"),
+            checkout_min_after_checkin=self.get("checkout_min_after_checkin_min"),
+        )
+
+    def save(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.settings_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.values, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(self.settings_path)
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> Config:
+        """Read settings.json if present; unknown keys and wrong types fall back to defaults."""
+        cfg = cls(data_dir or default_data_dir())
+        try:
+            raw = json.loads(cfg.settings_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cfg
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{cfg.settings_path} is not valid JSON: {exc}") from exc
+        for key, value in raw.items() if isinstance(raw, dict) else ():
+            setting = _BY_KEY.get(key)
+            if setting and isinstance(value, setting.type):
+                cfg.values[key] = value
+        return cfg

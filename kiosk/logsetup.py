@@ -1,0 +1,40 @@
+"""One logging set-up for the whole kiosk: a rotating file in the data folder, warnings on stderr.
+
+Modules log through ``logging.getLogger(__name__)``.  Never log a pass in full (use
+``passes.mask_pass``), a full name or a phone number.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+def setup_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_starkiosk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    stderr.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    stderr._starkiosk = True  # type: ignore[attr-defined]
+    root.addHandler(stderr)
+    if log_dir is None:
+        return
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError as exc:
+        logging.getLogger(__name__).warning("cannot write the log file in %s: %s", log_dir, exc)
+        return
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler._starkiosk = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
