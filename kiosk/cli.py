@@ -314,9 +314,12 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
     setup_logging(None if args.demo else cfg.log_dir, verbose=args.verbose)
     try:
         if args.demo:
-            from kiosk.demo import run_cli_demo
+            from kiosk.demo import DemoError, run_cli_demo
 
-            return run_cli_demo(out, data_dir=args.data_dir)
+            try:
+                return run_cli_demo(out, data_dir=args.data_dir)
+            except DemoError as exc:
+                raise CliError(str(exc), EXIT_DATA) from exc
         if args.cmd is None:
             parser.print_help(out)
             return 0
@@ -335,9 +338,14 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
         return exc.code
     except BrokenPipeError:
         return EXIT_DATA
-    except StoreError as exc:
+    except (StoreError, OSError) as exc:
         print(f"starkiosk: {exc}", file=sys.stderr)
         return EXIT_DATA
+    except Exception:  # the last line of defence: a logged traceback, a plain message
+        log.exception("unexpected error in `starkiosk %s`", args.cmd or "--demo")
+        print(f"starkiosk: an unexpected error stopped this command; details are in "
+              f"{cfg.log_dir / 'kiosk.log'}. Please send that file to support.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

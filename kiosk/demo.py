@@ -24,12 +24,19 @@ SENTINEL = ".starkiosk-demo"
 ICON = {Severity.OK: "✔", Severity.WARN: "!", Severity.ERROR: "✘"}
 
 
+class DemoError(RuntimeError):
+    """The demo cannot run here; the message says why."""
+
+
 def prepare_demo_dir(base: Path) -> Path:
     """A clean demo folder; only a folder this demo made itself is ever wiped."""
     demo = base / "demo"
     if demo.exists():
         if not (demo / SENTINEL).exists():
-            raise RuntimeError(f"{demo} exists and was not made by the demo; not touching it")
+            raise DemoError(
+                f"{demo} exists and was not made by the demo; not touching it. "
+                "Choose another folder with --data-dir."
+            )
         shutil.rmtree(demo)
     demo.mkdir(parents=True)
     (demo / SENTINEL).write_text("made by starkiosk --demo; safe to delete\n")

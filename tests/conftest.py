@@ -1,0 +1,55 @@
+"""Shared fixtures: a real signing key, a real demo bundle and a real SQLite store per test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.clock import FixedClock
+from kiosk.core.desk import CheckinDesk
+from kiosk.core.store import Store
+from kiosk.devtools.demo_data import make_bundle
+from kiosk.devtools.keys import SigningKey, keygen
+
+# A fixed instant (a Monday afternoon in Hangzhou) so time rules are deterministic.
+NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("keys")
+    keygen(d, key_id=1)
+    return d
+
+
+@pytest.fixture(scope="session")
+def signing_key(key_dir: Path) -> SigningKey:
+    from kiosk.devtools.keys import load_key
+
+    return load_key(key_dir)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def demo(signing_key: SigningKey):
+    """(bundle, summary) for the default demo venue, classes placed around NOW."""
+    return make_bundle([signing_key.trust_key()], now=NOW, parents=30)
+
+
+@pytest.fixture
+def store(tmp_path: Path, demo) -> Store:
+    s = Store(tmp_path / "kiosk.db")
+    s.import_bundle(demo[0])
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def desk(store: Store, clock: FixedClock) -> CheckinDesk:
+    return CheckinDesk(store, clock)
