@@ -304,6 +304,11 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
     args = parser.parse_args(argv)
     out = stdout or sys.stdout
     inp = stdin or sys.stdin
+    if stdin is None and hasattr(sys.stdin, "reconfigure"):
+        # A scanner can send anything: undecodable bytes become an "unreadable" code, not a crash.
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    if stdout is None and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
     try:
         cfg = Config.load(args.data_dir or default_data_dir())
     except ValueError as exc:

@@ -271,3 +271,34 @@ def test_pass_png(material, tmp_path):
     out = tmp_path / "p.png"
     r = run("-m", "kiosk.devtools", "pass-png", "--out", str(out), material["passes"][0]["text"])
     assert r.returncode == 0 and out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_undecodable_scanner_bytes_are_unreadable_not_a_crash(kiosk, material):
+    sid = str(material["summary"]["open_session"])
+    stream = b"\xff\xfe\x80garbage\n" + material["passes"][4]["text"].encode() + b"\r\n"
+    r = subprocess.run([PY, "-m", "kiosk", "--data-dir", str(kiosk), "checkin", "--session", sid],
+                       input=stream, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in r.stdout.decode("utf-8").splitlines()]
+    assert [x["outcome"] for x in lines] == ["unreadable", "accepted"]
+
+
+def test_config_file_with_bad_json_is_reported(tmp_path):
+    (tmp_path / "settings.json").write_text("{nope", encoding="utf-8")
+    code, _, err = cli(tmp_path, "status")
+    assert code == 3 and "settings.json" in err
+
+
+def test_settings_file_changes_the_opening_window(kiosk, material):
+    later = next(s for s in material["summary"]["sessions"]
+                 if not s["open_now"] and s["status"] == "scheduled"
+                 and s["starts_at"] > material["summary"]["sessions"][0]["starts_at"])
+    bundle = json.loads(material["bundle"].read_text())
+    registered = {r["parent_id"] for r in bundle["registrations"] if r["session_id"] == later["id"]}
+    text = next(p["text"] for p in material["passes"] if p["parent_id"] in registered) \
+        if any(p["parent_id"] in registered for p in material["passes"]) else material["passes"][0]["text"]
+    _, lines, _ = cli(kiosk, "checkin", "--session", str(later["id"]), text)
+    assert lines[0]["outcome"] == "not_open_yet"
+    (kiosk / "settings.json").write_text(json.dumps({"doors_open_before_min": 240}))
+    _, lines, _ = cli(kiosk, "checkin", "--session", str(later["id"]), text)
+    assert lines[0]["outcome"] in ("accepted", "not_registered")
