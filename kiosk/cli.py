@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check in this parent (one of the matches)")
     s.add_argument("--lang", choices=["zh", "en"], default=None)
 
+    s = cmd("decode", "decode QR codes in image files (why won't this code scan?)")
+    s.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
     s = cmd("status", "classes on this kiosk with their counts, and the outbox")
     s.add_argument("--json", action="store_true")
 
@@ -298,6 +301,27 @@ def cmd_export(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
     _emit(out, {"exported": str(args.out), "rows": len(rows)})
 
 
+def cmd_decode(args: argparse.Namespace, out: TextIO) -> None:
+    from kiosk.core.passes import mask_pass, normalize
+    from kiosk.scan.decoder import decode_file
+
+    failed = 0
+    for path in args.files:
+        try:
+            result = decode_file(str(path))
+        except (ValueError, OSError) as exc:
+            failed += 1
+            _emit(out, {"file": str(path), "text": None, "error": str(exc)})
+            continue
+        texts = result.texts
+        _emit(out, {"file": str(path), "text": texts[0] if texts else None,
+                    "codes": len(texts), "ms": round(result.ms, 2)})
+        for t in texts:
+            log.info("decoded %s from %s", mask_pass(normalize(t)), path)
+    if failed:
+        raise CliError(f"{failed} file(s) could not be read as images")
+
+
 def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
          stdout: TextIO | None = None) -> int:
     parser = build_parser()
@@ -333,6 +357,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
             "checkin": lambda: cmd_checkin(args, cfg, out, inp),
             "manual": lambda: cmd_manual(args, cfg, out),
             "status": lambda: cmd_status(args, cfg, out),
+            "decode": lambda: cmd_decode(args, out),
             "roster": lambda: cmd_roster(args, cfg, out),
             "export": lambda: cmd_export(args, cfg, out),
         }

@@ -30,12 +30,12 @@ BUNDLE_VERSION = 1
 Id = Annotated[int, Field(ge=1, lt=2**32)]
 ShortText = Annotated[str, Field(min_length=1, max_length=120)]
 
-_MASKED = re.compile(r"^\S\*+\S?$")
+_MASKED = re.compile(r"\S\*+\S?")
 
 
 def _check_masked(name: str) -> str:
     """Refuse anything that could be a full name: the kiosk keeps masked names only (PIPL)."""
-    if not _MASKED.match(name):
+    if not _MASKED.fullmatch(name):
         raise ValueError("must be a masked name like 王*明 (first character, asterisks, last)")
     return name
 

@@ -47,6 +47,9 @@ _STRUCT = struct.Struct(">BBII3sH")
 _MAX_MINUTES = 2**24 - 1
 _MAX_HOURS = 2**16 - 1
 _ALPHABET = frozenset(base45.BASE45_CHARSET)
+# What a Chinese input method in Chinese-punctuation mode types for the pass alphabet's symbols
+# (NFKC already folds the full-width forms such as ： ／ ＋ ％).
+_IME_PUNCTUATION = str.maketrans({"。": ".", "¥": "$", "￥": "$", "、": "/"})
 
 
 class Role(enum.IntEnum):
@@ -105,12 +108,13 @@ def normalize(text: str) -> str:
     """Undo what a keyboard-wedge scanner or an input method may have done to a pass.
 
     * NFKC folds full-width characters typed through a Chinese IME (``ＳＡ１`` → ``SA1``,
-      ideographic space → space);
+      ideographic space → space), and the IME's Chinese punctuation (``。`` ``￥`` ``、``) maps
+      back to ``.`` ``$`` ``/``;
     * surrounding whitespace and the trailing CR/LF the scanner sends are dropped;
     * upper-casing undoes Caps Lock: the base45 alphabet has no lower-case letters, so this is
       lossless for every valid pass.
     """
-    return unicodedata.normalize("NFKC", text).strip().upper()
+    return unicodedata.normalize("NFKC", text).translate(_IME_PUNCTUATION).strip().upper()
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""Frame sources behind one small interface: a camera, a file (video or images) and nothing.
+
+``make_source("camera:0" | "file:PATH" | "none")`` picks one; a camera that cannot be opened
+gives a :class:`NullSource` carrying a notice for the screen instead of an exception.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+NO_CAMERA_NOTICE = "未检测到摄像头，请使用扫码枪或人工签到。/ No camera found: use the USB scanner or manual check-in."
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
+
+
+class SourceError(Exception):
+    """The source cannot deliver frames; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    image: np.ndarray
+    index: int
+    captured: float  # time.perf_counter() when read
+
+
+class FrameSource(Protocol):
+    name: str
+    notice: str | None
+
+    def open(self) -> None: ...
+    def read(self) -> Frame | None:
+        """The next frame, or None when the source has ended (or has nothing for now)."""
+        ...
+    def close(self) -> None: ...
+    @property
+    def ended(self) -> bool: ...
+
+
+class NullSource:
+    """No camera: delivers nothing, and says so on the screen."""
+
+    def __init__(self, notice: str = NO_CAMERA_NOTICE, poll_s: float = 0.2) -> None:
+        self.name = "none"
+        self.notice: str | None = notice
+        self._poll_s = poll_s
+        self._closed = threading.Event()
+
+    def open(self) -> None:
+        self._closed.clear()
+
+    def read(self) -> Frame | None:
+        self._closed.wait(self._poll_s)
+        return None
+
+    def close(self) -> None:
+        self._closed.set()
+
+    @property
+    def ended(self) -> bool:
+        return self._closed.is_set()
+
+
+class CameraSource:
+    """A webcam through OpenCV, 1280×720 requested, autofocus where the camera offers it."""
+
+    def __init__(self, device: int = 0, width: int = 1280, height: int = 720) -> None:
+        self.name = f"camera:{device}"
+        self.notice: str | None = None
+        self.device, self.width, self.height = device, width, height
+        self._cap: cv2.VideoCapture | None = None
+        self._index = 0
+        self._failures = 0
+
+    def open(self) -> None:
+        cap = cv2.VideoCapture(self.device)
+        if not cap.isOpened():
+            cap.release()
+            raise SourceError(f"camera {self.device} cannot be opened")
+        cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
+        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
+        cap.set(cv2.CAP_PROP_AUTOFOCUS, 1)
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # keep the driver from queueing stale frames
+        self._cap = cap
+
+    def read(self) -> Frame | None:
+        if self._cap is None:
+            return None
+        ok, image = self._cap.read()
+        if not ok:
+            self._failures += 1
+            if self._failures > 30:
+                raise SourceError(f"camera {self.device} stopped delivering frames")
+            time.sleep(0.05)
+            return None
+        self._failures = 0
+        self._index += 1
+        return Frame(image, self._index, time.perf_counter())
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
+            self._cap = None
+
+    @property
+    def ended(self) -> bool:
+        return self._cap is None
+
+
+class FileSource:
+    """Plays a video file or a folder/glob of images, in a loop, paced like a camera."""
+
+    def __init__(self, path: str | os.PathLike[str], *, fps: float = 30.0, loop: bool = True,
+                 realtime: bool = True) -> None:
+        self.path = Path(path)
+        self.name = f"file:{self.path}"
+        self.notice: str | None = None
+        self.fps, self.loop, self.realtime = fps, loop, realtime
+        self._images: list[Path] | None = None
+        self._cap: cv2.VideoCapture | None = None
+        self._pos = 0
+        self._index = 0
+        self._next_due = 0.0
+        self._ended = False
+        self.captured_at: dict[int, float] = {}  # frame index → capture time (for latency figures)
+
+    def open(self) -> None:
+        if self.path.is_dir():
+            files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        elif any(ch in str(self.path) for ch in "*?["):
+            files = sorted(Path(p) for p in glob.glob(str(self.path)))
+        elif self.path.suffix.lower() in IMAGE_SUFFIXES:
+            files = [self.path]
+        else:
+            files = []
+        if files:
+            self._images = files
+        else:
+            cap = cv2.VideoCapture(str(self.path))
+            if not cap.isOpened():
+                raise SourceError(f"{self.path} is not a video or image this kiosk can play")
+            self._cap = cap
+        self._ended = False
+        self._next_due = time.perf_counter()
+
+    def _raw(self) -> np.ndarray | None:
+        if self._images is not None:
+            if self._pos >= len(self._images):
+                if not self.loop:
+                    return None
+                self._pos = 0
+            image = cv2.imread(str(self._images[self._pos]), cv2.IMREAD_COLOR)
+            self._pos += 1
+            return image
+        assert self._cap is not None
+        ok, image = self._cap.read()
+        if not ok and self.loop:
+            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, image = self._cap.read()
+        return image if ok else None
+
+    def read(self) -> Frame | None:
+        if self._ended:
+            return None
+        if self.realtime:
+            delay = self._next_due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            self._next_due = max(self._next_due + 1 / self.fps, time.perf_counter() - 1 / self.fps)
+        image = self._raw()
+        if image is None:
+            self._ended = True
+            return None
+        self._index += 1
+        now = time.perf_counter()
+        self.captured_at[self._index] = now
+        return Frame(image, self._index, now)
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
+            self._cap = None
+        self._ended = True
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+
+def make_source(spec: str) -> FrameSource:
+    """``camera:N``, ``file:PATH`` or ``none``.  A camera that is not there becomes a NullSource."""
+    kind, _, arg = spec.partition(":")
+    if kind == "camera":
+        device = int(arg or 0)
+        cam = CameraSource(device)
+        try:
+            cam.open()
+        except SourceError as exc:
+            log.warning("no camera: %s", exc)
+            return NullSource()
+        return cam
+    if kind == "file":
+        src = FileSource(arg)
+        src.open()
+        return src
+    if kind == "none":
+        return NullSource()
+    raise ValueError(f"unknown frame source {spec!r}: use camera:N, file:PATH or none")
+

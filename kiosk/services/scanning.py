@@ -1,0 +1,119 @@
+"""The camera service: runs the scan pipeline off the GUI thread and relays its results as signals.
+
+Worker threads never touch widgets.  They emit the service's private signals; because the service
+lives in the main thread, Qt queues those to the main thread, where the public signals go out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QImage
+
+from kiosk.scan.debounce import Debouncer
+from kiosk.scan.decoder import DecodeResult, QrDecoder
+from kiosk.scan.pipeline import ScanPipeline
+from kiosk.scan.sources import Frame, FrameSource, NullSource
+
+log = logging.getLogger(__name__)
+
+
+def preview_image(frame: np.ndarray, result: DecodeResult | None, width: int) -> QImage:
+    """A scaled RGB copy of the frame with each found code outlined, as a QImage that owns its data."""
+    h, w = frame.shape[:2]
+    scale = width / w if w > width else 1.0
+    small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
+        if scale != 1.0 else frame.copy()
+    if small.ndim == 2:
+        small = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    for found in result.found if result else ():
+        pts = np.array([[round(x * scale), round(y * scale)] for x, y in found.corners], np.int32)
+        cv2.polylines(small, [pts], True, (60, 200, 60), max(2, round(small.shape[1] / 200)))
+    rgb = np.ascontiguousarray(cv2.cvtColor(small, cv2.COLOR_BGR2RGB))
+    image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888)
+    return image.copy()
+
+
+class ScanService(QObject):
+    """Owns the camera pipeline.  ``code_scanned(text, "camera")`` arrives in the main thread."""
+
+    code_scanned = Signal(str, str)
+    preview = Signal(QImage)
+    notice = Signal(str)
+    error = Signal(str)
+    stopped = Signal()
+
+    _code_from_worker = Signal(str)
+    _preview_from_worker = Signal(QImage)
+    _error_from_worker = Signal(str)
+    _end_from_worker = Signal()
+
+    def __init__(self, parent: QObject | None = None, *, preview_width: int = 640,
+                 preview_fps: float = 15.0, min_frames: int = 2, hold_s: float = 3.0) -> None:
+        super().__init__(parent)
+        self.preview_width = preview_width
+        self.preview_fps = preview_fps
+        self.min_frames = min_frames
+        self.hold_s = hold_s
+        self.pipeline: ScanPipeline | None = None
+        self.source: FrameSource | None = None
+        self._code_from_worker.connect(self._relay_code)
+        self._preview_from_worker.connect(self.preview)
+        self._error_from_worker.connect(self._relay_error)
+        self._end_from_worker.connect(self.stopped)
+
+    @property
+    def running(self) -> bool:
+        return self.pipeline is not None and self.pipeline.running
+
+    def start(self, source: FrameSource) -> None:
+        """Start reading ``source`` (already opened; see ``make_source``)."""
+        self.stop()
+        self.source = source
+        if source.notice:
+            self.notice.emit(source.notice)
+        if isinstance(source, NullSource):
+            return
+        self.pipeline = ScanPipeline(
+            source,
+            lambda text, _first_seen: self._code_from_worker.emit(text),
+            decoder=QrDecoder(),
+            debouncer=Debouncer(self.min_frames, self.hold_s),
+            on_preview=self._on_preview if self.preview_fps > 0 else None,
+            preview_fps=self.preview_fps,
+            on_error=self._error_from_worker.emit,
+            on_end=self._end_from_worker.emit,
+        )
+        self.pipeline.start()
+
+    def stop(self) -> None:
+        if self.pipeline is not None:
+            self.pipeline.stop()
+            self.pipeline = None
+        elif self.source is not None:
+            self.source.close()
+        self.source = None
+
+    def decode_thread_ids(self) -> set[int]:
+        return set(self.pipeline.stats.decode_threads) if self.pipeline else set()
+
+    # -- worker side (decode thread) -------------------------------------------------------
+
+    def _on_preview(self, frame: Frame, result: DecodeResult) -> None:
+        assert threading.current_thread() is not threading.main_thread()
+        self._preview_from_worker.emit(preview_image(frame.image, result, self.preview_width))
+
+    # -- main thread -----------------------------------------------------------------------
+
+    @Slot(str)
+    def _relay_code(self, text: str) -> None:
+        self.code_scanned.emit(text, "camera")
+
+    @Slot(str)
+    def _relay_error(self, message: str) -> None:
+        log.warning("camera: %s", message)
+        self.error.emit(message)
