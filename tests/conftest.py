@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
+import os
 
-import pytest
+# No display in CI: Qt draws offscreen unless a developer asks for a real screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kiosk.core.clock import FixedClock
-from kiosk.core.desk import CheckinDesk
-from kiosk.core.store import Store
-from kiosk.devtools.demo_data import make_bundle
-from kiosk.devtools.keys import SigningKey, keygen
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kiosk.core.clock import FixedClock  # noqa: E402
+from kiosk.core.desk import CheckinDesk  # noqa: E402
+from kiosk.core.store import Store  # noqa: E402
+from kiosk.devtools.demo_data import make_bundle  # noqa: E402
+from kiosk.devtools.keys import SigningKey, keygen  # noqa: E402
 
 # A fixed instant (a Monday afternoon in Hangzhou) so time rules are deterministic.
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

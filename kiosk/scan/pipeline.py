@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoder import DecodeResult, QrDecoder
-from kiosk.scan.sources import Frame, FrameSource, SourceError
+from kiosk.scan.sources import Frame, FrameSource, NullSource, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +100,14 @@ class ScanPipeline:
             t.start()
 
     def stop(self, timeout: float = 3.0) -> None:
+        """Stop both threads, then release the source (never while a read is in progress)."""
         self._stop.set()
         self._mailbox.close()
-        self.source.close()
+        if isinstance(self.source, NullSource):
+            self.source.close()  # wakes a NullSource that is waiting
         for t in self._threads:
             t.join(timeout)
+        self.source.close()
 
     def wait_until_source_ends(self, timeout: float) -> bool:
         return self._capture_done.wait(timeout)

@@ -163,7 +163,8 @@ class FileSource:
             image = cv2.imread(str(self._images[self._pos]), cv2.IMREAD_COLOR)
             self._pos += 1
             return image
-        assert self._cap is not None
+        if self._cap is None:
+            return None
         ok, image = self._cap.read()
         if not ok and self.loop:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
