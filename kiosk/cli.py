@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--session", type=int, required=True, metavar="ID")
     s.add_argument("--lang", choices=["zh", "en"], default=None)
 
+    from kiosk import cli_sync
+
+    cli_sync.add_parsers(cmd)
+
     s = cmd("export", "export a class roster")
     s.add_argument("--session", type=int, required=True, metavar="ID")
     s.add_argument("--format", choices=["csv"], default="csv")
@@ -216,6 +220,9 @@ def cmd_status(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
             "records": store.record_counts(),
             "classes": [_session_json(store, s, now) for s in store.sessions()],
         }
+        from kiosk.cli_sync import sync_status
+
+        data["sync"] = sync_status(cfg, store)
     if args.json:
         _emit(out, data)
         return
@@ -225,6 +232,19 @@ def cmd_status(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
     r = data["records"]
     out.write(f"记录 records: pending {r['pending']}, acknowledged {r['acknowledged']}, "
               f"parked {r['parked']}\n")
+    sy = data["sync"]
+    if sy.get("enrolled"):
+        state = "online" if sy["online"] else ("offline" if sy["online"] is False else "not synced yet")
+        out.write(f"同步 sync: {state}; last success {sy['last_success'] or 'never'}")
+        out.write(f"; last error: {sy['last_error']}\n" if sy["last_error"] else "\n")
+        if sy["revoked"]:
+            out.write(f"  ✘ {sy['revoked']}\n")
+        if sy["clock_warning"]:
+            out.write(f"  ! kiosk clock is off by {sy['clock_offset_ms'] / 1000:.0f} s\n")
+        for p in sy["parked_records"][:10]:
+            out.write(f"  parked {p['id'][:8]} class {p['session_id']}: {p['park_reason']}\n")
+    else:
+        out.write("同步 sync: not enrolled (site bundle only)\n")
     for c in data["classes"]:
         start = datetime.fromisoformat(c["starts_at"]).astimezone(tz).strftime("%H:%M")
         flag = " ◀ now" if c["open_now"] else ("  (cancelled)" if c["status"] == "cancelled" else "")
@@ -361,6 +381,11 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
             "roster": lambda: cmd_roster(args, cfg, out),
             "export": lambda: cmd_export(args, cfg, out),
         }
+        from kiosk.cli_sync import HANDLERS as SYNC_HANDLERS
+
+        if args.cmd in SYNC_HANDLERS:
+            with _open(cfg) as store:
+                return SYNC_HANDLERS[args.cmd](args, cfg, store, out)
         handlers[args.cmd]()
         return 0
     except CliError as exc:

@@ -8,11 +8,12 @@ thread: a :class:`Store` must only be used from the thread that opened it.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ from kiosk.core.rules import (
     SessionStatus,
     WalkInPolicy,
 )
-from sync.protocol import SiteBundle
+from sync.protocol import Registration, Revocation, Session, SiteBundle, TrustKey, Venue
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,37 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """Sync: the close-out queue and a log of sync attempts (for "why is sync stuck?")."""
+    db.executescript(
+        """
+        CREATE TABLE closeouts (
+            id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            session_id INTEGER NOT NULL,
+            trainer_pass_id INTEGER NOT NULL,
+            trainer_pass TEXT,
+            removals TEXT NOT NULL,
+            additions TEXT NOT NULL,
+            device_time TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'acknowledged', 'parked')),
+            park_reason TEXT,
+            acked_at TEXT,
+            summary TEXT
+        );
+        CREATE TABLE sync_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL, ok INTEGER NOT NULL, uploaded INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL, parked INTEGER NOT NULL, downloaded INTEGER NOT NULL,
+            clock_offset_ms INTEGER, error TEXT
+        );
+        CREATE INDEX records_acked ON records (state, acked_at);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -288,6 +319,9 @@ class Store:
             (key, value),
         )
 
+    def delete_meta(self, key: str) -> None:
+        self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     # -- site data ----------------------------------------------------------
 
     def import_bundle(self, bundle: SiteBundle) -> ImportSummary:
@@ -299,55 +333,21 @@ class Store:
         """
         with self.write():
             v = bundle.venue
-            self.db["venues"].upsert(
-                {"id": v.id, "name": v.name, "kind": v.kind, "district": v.district,
-                 "timezone": v.timezone},
-                pk="id",
-            )
+            self.put_venue(v)
             self.db["trainers"].upsert_all(
                 [{"id": t.id, "name": t.name, "organisation": t.organisation} for t in bundle.trainers],
                 pk="id",
             )
-            self.db["sessions"].upsert_all(
-                [
-                    {
-                        "id": s.id, "venue_id": s.venue_id, "title": s.title, "series": s.series,
-                        "stage": s.stage, "starts_at": to_iso(s.starts_at),
-                        "ends_at": to_iso(s.ends_at), "capacity": s.capacity,
-                        "credits": s.credits, "room": s.room, "trainer_id": s.trainer_id,
-                        "walk_in_policy": s.walk_in_policy,
-                        "checkout_required": int(s.checkout_required), "status": s.status,
-                    }
-                    for s in bundle.sessions
-                ],
-                pk="id",
-            )
+            self.put_sessions(bundle.sessions)
             session_ids = [s.id for s in bundle.sessions]
             if session_ids:
                 marks = ",".join("?" * len(session_ids))
                 self.conn.execute(
                     f"DELETE FROM registrations WHERE session_id IN ({marks})", session_ids
                 )
-            self.db["registrations"].insert_all(
-                [r.model_dump() for r in bundle.registrations],
-                pk=("session_id", "parent_id"),
-                batch_size=2000,
-            )
-            self.conn.execute("DELETE FROM trust_keys")
-            self.db["trust_keys"].insert_all(
-                [
-                    {"key_id": k.key_id, "public_key": k.raw(),
-                     "not_after": to_iso(k.not_after) if k.not_after else None}
-                    for k in bundle.keys
-                ],
-                pk="key_id",
-            )
-            self.db["revocations"].upsert_all(
-                [{"pass_id": r.pass_id, "revoked_at": to_iso(r.revoked_at)} for r in bundle.revocations],
-                pk="pass_id",
-                batch_size=5000,
-            )
-            self.set_meta("venue_id", str(v.id))
+            self.put_registrations(bundle.registrations)
+            self.replace_trust_keys(bundle.keys)
+            self.add_revocations(bundle.revocations)
             self.set_meta("bundle_generated_at", to_iso(bundle.generated_at))
         self._keys = None
         return ImportSummary(
@@ -357,6 +357,168 @@ class Store:
             keys=len(bundle.keys),
             revocations=len(bundle.revocations),
         )
+
+    # -- site data, piece by piece (bundle import and sync downloads; call inside write()) --
+
+    def put_venue(self, v: Venue) -> None:
+        self.db["venues"].upsert(
+            {"id": v.id, "name": v.name, "kind": v.kind, "district": v.district,
+             "timezone": v.timezone},
+            pk="id",
+        )
+        self.set_meta("venue_id", str(v.id))
+
+    def put_sessions(self, sessions: Iterable[Session]) -> int:
+        rows = [
+            {
+                "id": s.id, "venue_id": s.venue_id, "title": s.title, "series": s.series,
+                "stage": s.stage, "starts_at": to_iso(s.starts_at), "ends_at": to_iso(s.ends_at),
+                "capacity": s.capacity, "credits": s.credits, "room": s.room,
+                "trainer_id": s.trainer_id, "walk_in_policy": s.walk_in_policy,
+                "checkout_required": int(s.checkout_required), "status": s.status,
+            }
+            for s in sessions
+        ]
+        # A class closed out on this kiosk stays closed here, whatever an older download says.
+        locally_closed = {
+            sid for (sid,) in self.conn.execute("SELECT session_id FROM closeouts")
+        }
+        for row in rows:
+            if row["id"] in locally_closed:
+                row["status"] = "closed"
+        self.db["sessions"].upsert_all(rows, pk="id")
+        return len(rows)
+
+    def put_registrations(self, regs: Iterable[Registration]) -> int:
+        rows = [r.model_dump() for r in regs]
+        self.db["registrations"].upsert_all(rows, pk=("session_id", "parent_id"), batch_size=2000)
+        return len(rows)
+
+    def remove_registrations(self, keys: Iterable[tuple[int, int]]) -> int:
+        cur = self.conn.executemany(
+            "DELETE FROM registrations WHERE session_id = ? AND parent_id = ?", list(keys)
+        )
+        return cur.rowcount
+
+    def replace_trust_keys(self, keys: Iterable[TrustKey]) -> None:
+        self.conn.execute("DELETE FROM trust_keys")
+        self.db["trust_keys"].insert_all(
+            [
+                {"key_id": k.key_id, "public_key": k.raw(),
+                 "not_after": to_iso(k.not_after) if k.not_after else None}
+                for k in keys
+            ],
+            pk="key_id",
+        )
+        self._keys = None
+
+    def add_revocations(self, revs: Iterable[Revocation]) -> int:
+        rows = [{"pass_id": r.pass_id, "revoked_at": to_iso(r.revoked_at)} for r in revs]
+        self.db["revocations"].upsert_all(rows, pk="pass_id", batch_size=5000)
+        return len(rows)
+
+    # -- the outbox (sync) --------------------------------------------------------------------
+
+    def pending_records(self, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT * FROM records WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+            [after_seq, limit],
+        ))
+
+    def acknowledge(self, ids: Iterable[str], at: datetime) -> int:
+        cur = self.conn.executemany(
+            "UPDATE records SET state = 'acknowledged', acked_at = ?, park_reason = NULL "
+            "WHERE id = ? AND state != 'acknowledged'",
+            [(to_iso(at), i) for i in ids],
+        )
+        return cur.rowcount
+
+    def park(self, record_id: str, reason: str) -> None:
+        self.conn.execute(
+            "UPDATE records SET state = 'parked', park_reason = ? WHERE id = ? AND state = 'pending'",
+            (reason, record_id),
+        )
+
+    def unpark_all(self) -> int:
+        """Send parked records again (after an admin fixed the cause on the platform)."""
+        with self.write():
+            return self.conn.execute(
+                "UPDATE records SET state = 'pending', park_reason = NULL WHERE state = 'parked'"
+            ).rowcount
+
+    def parked(self) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT id, session_id, parent_id, kind, method, device_time, park_reason "
+            "FROM records WHERE state = 'parked' ORDER BY seq"
+        ))
+
+    def unacknowledged_records(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM records WHERE state != 'acknowledged' ORDER BY seq"))
+
+    def purge_acknowledged(self, before: datetime) -> int:
+        """Retention: drop acknowledged records older than ``before``; never anything unsent."""
+        with self.write():
+            return self.conn.execute(
+                "DELETE FROM records WHERE state = 'acknowledged' AND acked_at < ?",
+                (to_iso(before),),
+            ).rowcount
+
+    def add_closeout(self, *, closeout_id: str, session_id: int, trainer_pass_id: int,
+                     trainer_pass: str, removals: list[dict[str, Any]],
+                     additions: list[dict[str, Any]], device_time: datetime) -> None:
+        """Queue a trainer's close-out and lock the class on this kiosk (call inside write())."""
+        seq = self.conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM closeouts").fetchone()[0]
+        self.conn.execute(
+            "INSERT INTO closeouts (id, seq, session_id, trainer_pass_id, trainer_pass, removals, "
+            "additions, device_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (closeout_id, seq, session_id, trainer_pass_id, trainer_pass,
+             json.dumps(removals, ensure_ascii=False), json.dumps(additions, ensure_ascii=False),
+             to_iso(device_time)),
+        )
+        self.conn.execute("UPDATE sessions SET status = 'closed' WHERE id = ?", (session_id,))
+
+    def closeout_for(self, session_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM closeouts WHERE session_id = ?", [session_id]))
+        return rows[0] if rows else None
+
+    def pending_closeouts(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM closeouts WHERE state = 'pending' ORDER BY seq"))
+
+    def acknowledge_closeout(self, closeout_id: str, at: datetime, summary: str) -> None:
+        # The trainer's pass text is only needed until the platform has accepted the close-out.
+        self.conn.execute(
+            "UPDATE closeouts SET state = 'acknowledged', acked_at = ?, summary = ?, "
+            "trainer_pass = NULL, park_reason = NULL WHERE id = ?",
+            (to_iso(at), summary, closeout_id),
+        )
+
+    def park_closeout(self, closeout_id: str, reason: str) -> None:
+        self.conn.execute(
+            "UPDATE closeouts SET state = 'parked', park_reason = ? WHERE id = ?",
+            (reason, closeout_id),
+        )
+
+    def closeout_counts(self) -> dict[str, int]:
+        counts = {"pending": 0, "acknowledged": 0, "parked": 0}
+        for state, n in self.conn.execute("SELECT state, count(*) FROM closeouts GROUP BY state"):
+            counts[state] = n
+        return counts
+
+    def log_sync(self, *, at: datetime, ok: bool, uploaded: int, duplicates: int, parked: int,
+                 downloaded: int, clock_offset_ms: int | None, error: str | None) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO sync_log (at, ok, uploaded, duplicates, parked, downloaded, "
+                "clock_offset_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (to_iso(at), int(ok), uploaded, duplicates, parked, downloaded, clock_offset_ms,
+                 error),
+            )
+            self.conn.execute(
+                "DELETE FROM sync_log WHERE id <= (SELECT max(id) FROM sync_log) - 500"
+            )
+
+    def sync_log(self, limit: int = 20) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM sync_log ORDER BY id DESC LIMIT ?", [limit]))
 
     def venue(self) -> dict[str, Any] | None:
         vid = self.get_meta("venue_id")

@@ -1,0 +1,92 @@
+"""Where the kiosk keeps its enrolment: the API address, the device id and the device token.
+
+The token goes to the operating system's keyring when one is available (Windows Credential
+Manager, Secret Service on a Linux desktop); otherwise into ``device.json`` readable by its owner
+only.  The rest of the enrolment always lives in ``device.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FILENAME = "device.json"
+KEYRING_SERVICE = "starkiosk"
+
+
+@dataclass
+class Credentials:
+    api_url: str
+    device_id: int
+    venue_id: int
+    token: str
+    ca_bundle: str | None = None
+
+
+def _keyring():  # type: ignore[no-untyped-def]
+    if os.environ.get("STARKIOSK_NO_KEYRING"):
+        return None
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return None
+    try:
+        if isinstance(keyring.get_keyring(), fail.Keyring):
+            return None
+    except Exception:  # a broken desktop keyring must not stop the kiosk
+        return None
+    return keyring
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def save(data_dir: Path, creds: Credentials) -> str:
+    """Store the enrolment; returns where the token went ("keyring" or the file path)."""
+    record = asdict(creds)
+    where = str(data_dir / FILENAME)
+    kr = _keyring()
+    if kr is not None:
+        try:
+            kr.set_password(KEYRING_SERVICE, f"device-{creds.device_id}", creds.token)
+            record["token"] = None
+            record["token_in_keyring"] = True
+            where = "keyring"
+        except Exception as exc:
+            log.warning("keyring unavailable (%s); keeping the token in %s", exc, where)
+    _write_private(data_dir / FILENAME, json.dumps(record, indent=1))
+    return where
+
+
+def load(data_dir: Path) -> Credentials | None:
+    path = data_dir / FILENAME
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path} is damaged ({exc}); enrol the kiosk again") from exc
+    token = record.get("token")
+    if record.get("token_in_keyring"):
+        kr = _keyring()
+        token = kr.get_password(KEYRING_SERVICE, f"device-{record['device_id']}") if kr else None
+        if not token:
+            raise ValueError("the device token is missing from the keyring; enrol the kiosk again")
+    return Credentials(api_url=record["api_url"], device_id=record["device_id"],
+                       venue_id=record["venue_id"], token=token,
+                       ca_bundle=record.get("ca_bundle"))
