@@ -148,7 +148,8 @@ class CheckinDesk:
                 session.facts(), now,
                 registered=reg is not None,
                 attendance=store.attendance(session.id, parent_id),
-                checked_in_count=store.checked_in_count(session.id),
+                # Only a walk-in needs the head count (capacity); skip the query otherwise.
+                checked_in_count=store.checked_in_count(session.id) if reg is None else 0,
                 window=self.window,
             )
             record_id = None

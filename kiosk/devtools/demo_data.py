@@ -84,7 +84,7 @@ def make_bundle(
     for c in v["classes"]:
         sid = session_id(venue_id, c["id"])
         if c.get("open_now"):
-            capacity = max(c.get("capacity_min", 30), parents + 10)
+            capacity = min(10_000, max(c.get("capacity_min", 30), parents + 10))
             chosen = people
         else:
             capacity = c["capacity"]
