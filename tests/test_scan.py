@@ -263,3 +263,15 @@ def test_camera_to_committed_record(video, texts, tmp_path, demo, clock):
     assert [r.outcome for r in results] == [Outcome.ACCEPTED_WALK_IN] * len(texts)
     assert store.conn.execute("SELECT count(*) FROM records").fetchone()[0] == len(texts)
     store.close()
+
+
+def test_alternating_polarity_finds_both_kinds_within_two_frames(texts):
+    dec = QrDecoder(invert="alternate")
+    for variant in ("inverted", "plain", "inverted", "phone"):
+        frame = render(texts[3], variant, random.Random(8))
+        first = dec.decode(frame).texts
+        assert first == [texts[3]] or dec.decode(frame).texts == [texts[3]], variant
+        # Once found, the polarity sticks while the code stays in view.
+        assert dec.decode(frame).texts == [texts[3]]
+    with pytest.raises(ValueError):
+        QrDecoder(invert="sometimes")

@@ -78,7 +78,7 @@ class ScanPipeline:
     ) -> None:
         self.source = source
         self.on_code = on_code
-        self.decoder = decoder or QrDecoder()
+        self.decoder = decoder or QrDecoder(invert="alternate")
         self.debouncer = debouncer or Debouncer()
         self.on_preview = on_preview
         self.preview_interval = 1.0 / preview_fps if preview_fps > 0 else float("inf")

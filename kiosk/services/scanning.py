@@ -81,7 +81,7 @@ class ScanService(QObject):
         self.pipeline = ScanPipeline(
             source,
             lambda text, _first_seen: self._code_from_worker.emit(text),
-            decoder=QrDecoder(),
+            decoder=QrDecoder(invert="alternate"),
             debouncer=Debouncer(self.min_frames, self.hold_s),
             on_preview=self._on_preview if self.preview_fps > 0 else None,
             preview_fps=self.preview_fps,
