@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -172,3 +173,293 @@ def utc_iso(dt: datetime) -> str:
     from datetime import UTC
 
     return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# ---------------------------------------------------------------------------
+# Central credit API (credit_api/): requests and responses over HTTP.
+#
+# Shared by the reference server and the kiosk's API client.  docs/credit-api.md explains the
+# flows.  Every response carries ``server_time`` so a kiosk can keep its clock offset.
+# ---------------------------------------------------------------------------
+
+MAX_UPLOAD_BATCH = 1000
+MAX_PAGE = 5000
+
+Uuid4 = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+        min_length=36,
+        max_length=36,
+        description="a client-generated UUID (version 4), lower-case, e.g. 0b9c…-4…",
+    ),
+]
+Reason = Annotated[str, Field(min_length=1, max_length=200)]
+# Requests are strict: JSON ``false`` or ``"12"`` is not an id, ``0`` is not a boolean.
+StrictId = Annotated[int, Field(ge=1, lt=2**32, strict=True)]
+StrictBool = Annotated[bool, Field(strict=True)]
+
+
+def _instant_text(value: object) -> object:
+    """Instants come as ISO 8601 text with a zone, never as a bare number."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("must be an ISO 8601 date-time with a time zone, e.g. 2026-11-23T10:00:00+08:00")
+    return value
+
+
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _instant_range(value: datetime) -> datetime:
+    if not _EARLIEST <= value <= _LATEST:
+        raise ValueError("must be between the years 2000 and 2100")
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text), AfterValidator(_instant_range)]
+Cursor = Annotated[str, Field(max_length=200)]
+
+
+class _Response(_Model):
+    server_time: AwareDatetime = Field(description="the server's clock when it answered (UTC)")
+
+
+class ErrorResponse(_Response):
+    """Every 4xx/5xx answer: a sentence an admin can act on, and a stable machine word."""
+
+    error: str = Field(description="machine word, e.g. invalid_request, unauthorized")
+    detail: str
+
+
+class EnrolRequest(_Model):
+    code: str = Field(min_length=4, max_length=32, description="the one-time enrolment code")
+    device_name: ShortText = Field(description="a label for the kiosk, e.g. '二楼多功能厅 kiosk'")
+    device_time: Instant | None = None
+    device_public_key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9+/]{43}=$",
+        description="the kiosk's own Ed25519 public key (32 raw bytes, standard base64), with "
+        "which it signs USB exports; the platform then accepts only exports signed by it",
+    )
+
+
+class EnrolResponse(_Response):
+    device_id: Id
+    token: str = Field(description="send as `Authorization: Device <token>`; shown only once")
+    venue: Venue
+
+
+class DeviceInfo(_Response):
+    device_id: Id
+    device_name: ShortText
+    venue: Venue
+    enrolled_at: AwareDatetime
+
+
+class SessionsPage(_Response):
+    """Classes of the device's venue changed after ``cursor`` (new, changed, cancelled, closed)."""
+
+    items: list[Session]
+    cursor: Cursor = Field(description="opaque: pass it back to get only later changes")
+    more: bool = Field(description="true when another page is ready right away")
+
+
+class RegistrationKey(_Model):
+    session_id: Id
+    parent_id: Id
+
+
+class RegistrationsPage(_Response):
+    """Registrations (masked names only) added or changed, and those withdrawn, after ``cursor``."""
+
+    items: list[Registration]
+    removed: list[RegistrationKey] = []
+    cursor: Cursor
+    more: bool
+
+
+class RevocationsPage(_Response):
+    items: list[Revocation]
+    cursor: Cursor
+    more: bool
+
+
+class TrustList(_Response):
+    """The full list of keys a kiosk must accept passes from (replace, do not merge)."""
+
+    keys: list[TrustKey]
+
+
+class UploadRecord(_Model):
+    """One check-in or check-out as recorded by a kiosk; ``id`` is its idempotency key forever."""
+
+    id: Uuid4
+    kind: Literal["checkin", "checkout"]
+    session_id: StrictId
+    parent_id: StrictId
+    pass_id: int | None = Field(
+        default=None, ge=0, lt=2**32, strict=True, description="null for a manual (look-up) check-in"
+    )
+    method: Literal["camera", "scanner", "manual"]
+    walk_in: StrictBool = False
+    device_time: Instant
+    clock_offset_ms: int = Field(
+        default=0,
+        strict=True,
+        ge=-(10**10),
+        le=10**10,
+        description="server time minus device time as last measured by the kiosk, ms",
+    )
+
+    @model_validator(mode="after")
+    def _pass_matches_method(self) -> UploadRecord:
+        if self.method == "manual" and self.pass_id is not None:
+            raise ValueError("a manual record has no pass_id (set it to null)")
+        if self.method != "manual" and self.pass_id is None:
+            raise ValueError(f"a {self.method} record needs the pass_id that was scanned")
+        return self
+
+
+class UploadBatch(_Model):
+    records: list[UploadRecord] = Field(min_length=1, max_length=MAX_UPLOAD_BATCH)
+    device_time: Instant | None = None
+
+
+class RecordResult(_Model):
+    id: str
+    result: Literal["accepted", "duplicate", "rejected"]
+    reason: str | None = Field(
+        default=None,
+        description="why a record is a duplicate or was rejected (machine word: "
+        "known_id, already_recorded, unknown_class, class_of_another_venue, class_cancelled, "
+        "class_closed, unknown_parent, pass_of_another_parent, outside_class_window)",
+    )
+
+
+class UploadResponse(_Response):
+    results: list[RecordResult]
+    accepted: int
+    duplicate: int
+    rejected: int
+
+
+class RosterRemoval(_Model):
+    checkin_id: Uuid4
+    reason: Reason
+
+
+class RosterAddition(_Model):
+    parent_id: StrictId
+    reason: Reason
+
+
+class CloseoutRequest(_Model):
+    """A trainer signs off a class: the final roster corrections; releases the credits."""
+
+    id: Uuid4 = Field(description="client-generated; the same close-out sent again changes nothing")
+    session_id: StrictId
+    trainer_pass_id: int = Field(ge=0, lt=2**32, strict=True)
+    trainer_pass: str = Field(min_length=1, max_length=200, description="the scanned pass text")
+    removals: list[RosterRemoval] = Field(default=[], max_length=MAX_UPLOAD_BATCH)
+    additions: list[RosterAddition] = Field(default=[], max_length=MAX_UPLOAD_BATCH)
+    device_time: Instant | None = None
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> CloseoutRequest:
+        if len({r.checkin_id for r in self.removals}) != len(self.removals):
+            raise ValueError("a checkin_id appears twice in removals")
+        if len({a.parent_id for a in self.additions}) != len(self.additions):
+            raise ValueError("a parent_id appears twice in additions")
+        return self
+
+
+class StarEarned(_Model):
+    stage: int = Field(ge=1, le=5)
+    date: str = Field(description="certificate date, YYYY-MM-DD in the venue's time zone")
+
+
+class CreditAward(_Model):
+    parent_id: Id
+    credits: int = Field(ge=0)
+    stage: int = Field(ge=1, le=5, description="the stage tally the credits went to")
+    stars: list[StarEarned] = []
+
+
+class CloseoutResponse(_Response):
+    id: str
+    session_id: Id
+    closed_at: AwareDatetime
+    repeated: bool = Field(description="true when this close-out had already been processed")
+    attendees: int
+    removed: int
+    added: int
+    awards: list[CreditAward]
+
+
+class StageCredits(_Model):
+    stage: int = Field(ge=1, le=5)
+    credits: int = Field(ge=0)
+    threshold: int = Field(ge=0)
+
+
+class Ledger(_Response):
+    parent_id: Id
+    stage: int = Field(ge=1, le=5, description="the current stage (5 also after the fifth star)")
+    stage_credits: int = Field(ge=0, description="the current stage's tally")
+    stage_threshold: int = Field(ge=0)
+    completed: bool = Field(description="all five stars earned")
+    stars: list[StarEarned]
+    credits: list[StageCredits]
+
+
+class AttendanceRecord(_Model):
+    checkin_id: str
+    parent_id: Id
+    kind: Literal["checkin", "checkout"]
+    method: Literal["camera", "scanner", "manual"]
+    walk_in: bool
+    device_time: AwareDatetime
+    clock_offset_ms: int
+    received_at: AwareDatetime
+    removed: bool = False
+    removed_reason: str | None = None
+
+
+class AttendanceReport(_Response):
+    session_id: Id
+    status: Literal["scheduled", "cancelled", "closed"]
+    count: int = Field(description="parents with a check-in that was not removed")
+    records: list[AttendanceRecord]
+
+
+OFFLINE_UPLOAD_FORMAT = "starkiosk-offline-upload"
+
+
+class OfflineUpload(_Model):
+    """Records carried from an offline site on a USB stick (``credit-api import-upload``)."""
+
+    format: Literal["starkiosk-offline-upload"]
+    version: Literal[1]
+    venue_id: Id
+    exported_at: AwareDatetime
+    records: list[UploadRecord] = Field(max_length=1_000_000)
+    closeouts: list[CloseoutRequest] = Field(
+        default=[], max_length=10_000,
+        description="close-outs done offline; each needs device_time (when the trainer signed)",
+    )
+
+
+class OfflineUploadEnvelope(_Model):
+    """The signed USB file a kiosk writes (``starkiosk export-upload``).
+
+    ``signature`` is Ed25519 by the kiosk's device key over the canonical text of ``upload``:
+    ``json.dumps(upload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` in UTF-8,
+    whose SHA-256 is ``sha256``.
+    """
+
+    upload: OfflineUpload
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    device_id: Id | None = None
+    device_public_key: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$")
+    signature: str = Field(pattern=r"^[A-Za-z0-9+/]{86}==$")

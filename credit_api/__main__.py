@@ -1,0 +1,3 @@
+from credit_api.cli import main
+
+raise SystemExit(main())
