@@ -7,7 +7,6 @@ import base64
 import hashlib
 import json
 import logging
-import platform
 import signal
 import socket
 import threading
@@ -22,7 +21,7 @@ from kiosk.config import Config
 from kiosk.core.closeout import Addition, CloseoutError, Removal, close_out
 from kiosk.core.store import Store, to_iso
 from sync import credentials
-from sync.client import ApiClient, ApiFailure
+from sync.client import ApiClient
 from sync.engine import SyncEngine, SyncResult, purge_expired
 
 log = logging.getLogger(__name__)
@@ -76,28 +75,14 @@ def _emit(out: TextIO, obj: dict[str, Any]) -> None:
 
 def cmd_enrol(args: argparse.Namespace, cfg: Config, store: Store, out: TextIO) -> int:
     from kiosk.cli import CliError
+    from sync.enrolment import EnrolError, enrol
 
-    url = args.url.rstrip("/")
-    if urlparse(url).scheme not in ("http", "https"):
-        raise CliError("the API address must start with https:// (or http:// on a test network)")
-    client = ApiClient(url, ca_bundle=args.ca_bundle)
     try:
-        enrolled = client.enrol(args.code, args.name or platform.node() or "kiosk")
-    except ApiFailure as exc:
-        raise CliError(f"enrolment failed: {exc}") from exc
-    creds = credentials.Credentials(api_url=url, device_id=enrolled.device_id,
-                                    venue_id=enrolled.venue.id, token=enrolled.token,
-                                    ca_bundle=args.ca_bundle)
-    where = credentials.save(cfg.data_dir, creds)
-    with store.write():
-        store.put_venue(enrolled.venue)
-        store.delete_meta("device_revoked")
-        for name in ("sessions", "registrations", "revocations"):
-            store.delete_meta(f"cursor_{name}")
-    client.token = enrolled.token
-    result = SyncEngine(store, client).run_once(force=True)
-    _emit(out, {"enrolled": True, "device_id": enrolled.device_id, "venue": enrolled.venue.name,
-                "token_stored_in": where, "sync": result.to_json()})
+        info, result = enrol(cfg.data_dir, store, args.url, args.code, name=args.name,
+                             ca_bundle=args.ca_bundle)
+    except EnrolError as exc:
+        raise CliError(f"enrolment failed ({exc.error}): {exc}") from exc
+    _emit(out, {"enrolled": True, **info, "sync": result.to_json()})
     return 0 if result.ok else 1
 
 
@@ -186,43 +171,34 @@ def cmd_close_out(args: argparse.Namespace, cfg: Config, store: Store, out: Text
     return 0
 
 
-def _device_key(cfg: Config):  # type: ignore[no-untyped-def]
-    """The kiosk's own Ed25519 key for signing USB exports (made on first use, owner-only)."""
-    import os
+class ExportUploadError(Exception):
+    """The USB export cannot be written; ``code`` is the exit status the CLI uses (2 or 3)."""
 
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    path = cfg.data_dir / "device_key.pem"
-    if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        assert isinstance(key, Ed25519PrivateKey)
-        return key
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-    return key
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
-def cmd_export_upload(args: argparse.Namespace, cfg: Config, store: Store, out: TextIO) -> int:
+def export_upload(cfg: Config, store: Store, out_path: Path) -> dict[str, Any]:
+    """Write every pending record to a signed file for a USB stick (CLI and admin screen).
+
+    Returns ``{"exported": path, "records": n, "parked_not_exported": m}``; raises
+    :class:`ExportUploadError` with a plain message.  Written to a temporary name first, so a
+    stick pulled out half-way never leaves a file that looks complete.
+    """
     from cryptography.hazmat.primitives import serialization
 
-    from kiosk.cli import CliError
     from sync.engine import upload_record
 
     venue = store.venue()
     if venue is None:
-        raise CliError("this kiosk has no venue yet: import a site bundle or enrol first")
+        raise ExportUploadError("this kiosk has no venue yet: import a site bundle or enrol first", 2)
     rows = store.unacknowledged_records()
     records = [json.loads(upload_record(r).model_dump_json()) for r in rows if r["state"] == "pending"]
     upload = {"format": EXPORT_FORMAT, "version": 1, "venue_id": venue["id"],
               "exported_at": to_iso(datetime.now(UTC)), "records": records}
     body = json.dumps(upload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = _device_key(cfg)
+    key = credentials.device_key(cfg.data_dir)
     pub = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     creds = credentials.load(cfg.data_dir)
     envelope = {
@@ -233,14 +209,24 @@ def cmd_export_upload(args: argparse.Namespace, cfg: Config, store: Store, out: 
         "signature": base64.b64encode(key.sign(body.encode())).decode(),
     }
     try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.out.with_name(args.out.name + ".tmp")
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out_path.with_name(out_path.name + ".tmp")
         tmp.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(args.out)
+        tmp.replace(out_path)
     except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}", 3) from exc
-    _emit(out, {"exported": str(args.out), "records": len(records),
-                "parked_not_exported": sum(r["state"] == "parked" for r in rows)})
+        raise ExportUploadError(f"cannot write {out_path}: {exc.strerror or exc}", 3) from exc
+    return {"exported": str(out_path), "records": len(records),
+            "parked_not_exported": sum(r["state"] == "parked" for r in rows)}
+
+
+def cmd_export_upload(args: argparse.Namespace, cfg: Config, store: Store, out: TextIO) -> int:
+    from kiosk.cli import CliError
+
+    try:
+        result = export_upload(cfg, store, args.out)
+    except ExportUploadError as exc:
+        raise CliError(str(exc), exc.code) from exc
+    _emit(out, result)
     return 0
 
 

@@ -145,8 +145,10 @@ class ApiClient:
 
     # -- endpoints ---------------------------------------------------------------------------
 
-    def enrol(self, code: str, device_name: str) -> EnrolResponse:
-        req = EnrolRequest(code=code, device_name=device_name, device_time=datetime.now(UTC))
+    def enrol(self, code: str, device_name: str, *,
+              device_public_key: str | None = None) -> EnrolResponse:
+        req = EnrolRequest(code=code, device_name=device_name, device_time=datetime.now(UTC),
+                           device_public_key=device_public_key)
         return self._call("POST", "/v1/enrol", EnrolResponse, body=req, auth=False)
 
     def device(self) -> DeviceInfo:

@@ -90,3 +90,31 @@ def load(data_dir: Path) -> Credentials | None:
     return Credentials(api_url=record["api_url"], device_id=record["device_id"],
                        venue_id=record["venue_id"], token=token,
                        ca_bundle=record.get("ca_bundle"))
+
+
+def device_key(data_dir: Path):  # type: ignore[no-untyped-def]
+    """The kiosk's own Ed25519 key (signs USB exports); made on first use, owner-only."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = data_dir / "device_key.pem"
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 key")
+        return key
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    _write_private(path, pem.decode("ascii"))
+    return key
+
+
+def device_public_key_b64(data_dir: Path) -> str:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    pub = device_key(data_dir).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(pub).decode("ascii")
