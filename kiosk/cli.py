@@ -7,7 +7,6 @@ Exit status: 0 when the work was done (whatever the check-in outcomes), 2 for a 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import logging
 import sys
@@ -52,7 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"starkiosk {__version__}")
     p.add_argument("--demo", action="store_true",
-                   help="run the check-in flow on demo data in a fresh demo folder")
+                   help="run the kiosk app on demo data (in-process API, demo video) in a fresh "
+                        "demo folder; with --cli, the check-in flow as text")
+    p.add_argument("--cli", action="store_true",
+                   help="with --demo: the text demo, no window")
     _add_common(p, top=True)
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
 
@@ -94,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = cmd("export", "export a class roster")
     s.add_argument("--session", type=int, required=True, metavar="ID")
-    s.add_argument("--format", choices=["csv"], default="csv")
+    s.add_argument("--format", choices=["csv", "xlsx", "pdf"], default="csv")
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--lang", choices=["zh", "en"], default=None)
     return p
@@ -304,21 +306,22 @@ def cmd_roster(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
 
 
 def cmd_export(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
+    # One roster table for CSV, XLSX and the PDF sign-in sheet (kiosk/ui/exports.py); only the
+    # PDF needs Qt, which starts offscreen when there is no display.
+    from kiosk.ui import exports
+
     lang = _lang(args, cfg)
     with _open(cfg) as store:
         _session_or_fail(store, args.session)
-        rows = roster_rows(store, args.session, lang, CheckinDesk(store).timezone())
-    try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(ROSTER_HEADERS[lang])
-            writer.writerows(rows)
-        tmp.replace(args.out)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_DATA) from exc
-    _emit(out, {"exported": str(args.out), "rows": len(rows)})
+        rows = len(store.roster(args.session))
+        try:
+            result = exports.export(store, args.session, args.format, args.out, lang=lang)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_DATA) from exc
+    report: dict[str, Any] = {"exported": str(args.out), "rows": rows}
+    if args.format == "pdf":
+        report["pages"] = result
+    _emit(out, report)
 
 
 def cmd_decode(args: argparse.Namespace, out: TextIO) -> None:
@@ -360,18 +363,24 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
         return EXIT_DATA
     from kiosk.logsetup import setup_logging
 
-    setup_logging(None if args.demo else cfg.log_dir, verbose=args.verbose)
+    # The window: `starkiosk` / `python -m kiosk` with no subcommand, or --demo (not --cli).
+    gui = (args.demo and not args.cli) or (args.cmd is None and not args.demo)
+    if not gui:
+        setup_logging(None if args.demo else cfg.log_dir, verbose=args.verbose)
     try:
-        if args.demo:
-            from kiosk.demo import DemoError, run_cli_demo
+        if args.demo or args.cmd is None:
+            from kiosk.demo import DemoError
 
             try:
-                return run_cli_demo(out, data_dir=args.data_dir)
+                if not gui:
+                    from kiosk.demo import run_cli_demo
+
+                    return run_cli_demo(out, data_dir=args.data_dir)
+                from kiosk.app import run  # the window: no subcommand, or --demo
+
+                return run(args.data_dir, demo=args.demo, verbose=args.verbose)
             except DemoError as exc:
                 raise CliError(str(exc), EXIT_DATA) from exc
-        if args.cmd is None:
-            parser.print_help(out)
-            return 0
         handlers = {
             "import-bundle": lambda: cmd_import_bundle(args, cfg, out),
             "checkin": lambda: cmd_checkin(args, cfg, out, inp),

@@ -34,6 +34,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("checkout_min_after_checkin_min", int, 10, "A repeat scan this soon after check-in is not a check-out"),
     Setting("language", str, "zh", "Language of messages (zh or en)"),
     Setting("retention_days", int, 30, "Acknowledged records are purged after this many days"),
+    # The kiosk app (kiosk/ui): admin screen settings.  PINs are stored as salted scrypt hashes
+    # (kiosk/ui/pin.py); an empty admin hash means the documented first-run default is in force
+    # and must be changed at first use; an empty trainer hash means no trainer PIN fallback.
+    Setting("admin_pin_hash", str, "", "Admin PIN (salted hash; empty = first-run default)"),
+    Setting("trainer_pin_hash", str, "", "Trainer PIN for close-out without a pass (salted hash)"),
+    Setting("camera", str, "camera:0", "Frame source: camera:N, file:PATH (demo) or none (scanner only)"),
+    Setting("volume", int, 80, "Sound volume, 0-100"),
+    Setting("kiosk_mode", bool, False, "Full screen without window controls; leaving needs the admin PIN"),
+    Setting("sync_interval_s", int, 30, "Seconds between background sync passes"),
+    Setting("card_seconds", int, 3, "Seconds a check-in result stays on screen"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -1,16 +1,25 @@
-"""``starkiosk --demo``: the whole offline check-in flow on demo data, in a fresh demo folder.
+"""The demos, each in a fresh demo folder.
 
-Until the window exists this is the README's "run" command: it makes a demo signing key and
-site bundle, imports it, checks in a handful of passes (good, repeated, walk-in, revoked,
-expired, forged, unreadable) exactly as a scanner would, and prints the roster.
+``starkiosk --demo`` (the window): the reference credit API runs in this process on loopback
+with demo data, the kiosk enrols with it by itself (through a loopback "network cable" the scan
+screen can unplug), and a generated video of several parents' passes plays as the camera.
+
+``starkiosk --demo --cli`` (no window): makes a demo signing key and site bundle, imports it,
+checks in a handful of passes (good, repeated, walk-in, revoked, expired, forged, unreadable)
+exactly as a scanner would, and prints the roster.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kiosk.config import Config, default_data_dir
 from kiosk.core.bundle import read_bundle, write_bundle
@@ -19,6 +28,8 @@ from kiosk.core.rules import Severity
 from kiosk.core.store import Store
 from kiosk.devtools.demo_data import make_bundle
 from kiosk.devtools.keys import keygen
+
+log = logging.getLogger(__name__)
 
 SENTINEL = ".starkiosk-demo"
 ICON = {Severity.OK: "✔", Severity.WARN: "!", Severity.ERROR: "✘"}
@@ -103,3 +114,193 @@ def run_cli_demo(out: TextIO, data_dir: Path | None = None) -> int:
               + f" status   |   starkiosk --data-dir {demo / 'kiosk'} export --session {sid}"
               " --format csv --out roster.csv\n")
     return 0
+
+
+# ---------------------------------------------------------------------------
+# The windowed demo: the reference API in-process, enrolment done for you
+# ---------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class DemoPlatform:
+    """The reference credit API with demo data, served by uvicorn on a loopback thread."""
+
+    def __init__(self, root: Path, *, parents: int = 60) -> None:
+        try:
+            import uvicorn  # noqa: F401
+
+            from credit_api import db as cdb
+            from credit_api import keys as ckeys
+            from credit_api import service as svc
+        except ImportError as exc:
+            raise DemoError("the demo needs the reference server: pip install 'starkiosk[server]'"
+                            f" ({exc})") from exc
+        self.svc = svc
+        root.mkdir(parents=True, exist_ok=True)
+        self.files = ckeys.KeyFiles(root / "keys")
+        self.engine = cdb.make_engine(f"sqlite:///{root / 'platform.sqlite3'}")
+        cdb.migrate(self.engine)
+        with self.engine.begin() as conn:
+            self.summary: dict[str, Any] = svc.init_demo(conn, datetime.now(UTC), parents=parents,
+                                                         files=self.files)
+        self.port = _free_port()
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> None:
+        import uvicorn
+
+        from credit_api.app import asgi_app
+
+        config = uvicorn.Config(asgi_app(self.engine), host="127.0.0.1", port=self.port,
+                                log_level="warning", access_log=False, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="demo-api", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise DemoError("the demo credit API did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        self.engine.dispose()
+
+    def code(self) -> str:
+        with self.engine.begin() as conn:
+            return self.svc.new_enrolment_code(conn, self.summary["venue"]["id"],
+                                               datetime.now(UTC))[0]
+
+    def issue(self, parent_id: int) -> str:
+        from kiosk.core.passes import Role
+
+        with self.engine.begin() as conn:
+            return self.svc.issue_pass(conn, parent_id, Role.PARENT, datetime.now(UTC),
+                                       files=self.files)[0]
+
+    def revoke(self, text_and_id: tuple[str, int]) -> str:
+        with self.engine.begin() as conn:
+            self.svc.revoke_pass(conn, text_and_id[1], datetime.now(UTC))
+        return text_and_id[0]
+
+    def issue_with_id(self, parent_id: int) -> tuple[str, int]:
+        from kiosk.core.passes import Role
+
+        with self.engine.begin() as conn:
+            return self.svc.issue_pass(conn, parent_id, Role.PARENT, datetime.now(UTC),
+                                       files=self.files)
+
+    def trainer_pass(self) -> str:
+        """A pass for the trainer of the class open now (for the close-out screen)."""
+        from kiosk.core.passes import Role
+
+        sid = self.summary["open_session"]
+        trainer = next(c["trainer"] for c in _programme_classes() if _sid(c) == sid)
+        with self.engine.begin() as conn:
+            return self.svc.issue_pass(conn, trainer, Role.TRAINER, datetime.now(UTC),
+                                       files=self.files)[0]
+
+
+def _programme_classes() -> list[dict[str, Any]]:
+    from kiosk.devtools import demo_data
+
+    programme = demo_data.load_programme()
+    venue = next(v for v in programme["venues"] if v["id"] == demo_data.DEFAULT_VENUE)
+    return list(venue["classes"])
+
+
+def _sid(c: dict[str, Any]) -> int:
+    from kiosk.devtools import demo_data
+
+    return demo_data.session_id(demo_data.DEFAULT_VENUE, c["id"])
+
+
+@dataclass
+class GuiDemo:
+    config: Config
+    platform: DemoPlatform
+    switch: Any
+    source_spec: str
+    video: Path
+    cleanups: list[Any] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.switch.close()
+        self.platform.stop()
+
+
+def demo_passes(platform: DemoPlatform) -> list[str]:
+    """The video's cast: registered parents, one walk-in, one repeat, one revoked pass."""
+    from kiosk.devtools import demo_data
+
+    registered = platform.summary["parents"]
+    programme = demo_data.load_programme()
+    others = [v["id"] for v in programme["venues"] if v["id"] != demo_data.DEFAULT_VENUE]
+    walk_in = None
+    if others:
+        mine = set(registered)
+        count = len(registered)
+        walk_in = next((p["parent_id"] for p in demo_data.demo_parents(programme, others[0], count)
+                        if p["parent_id"] not in mine), None)
+    texts = [platform.issue(pid) for pid in registered[:3]]
+    texts.append(texts[0])  # the same parent again: "already checked in"
+    if walk_in is not None:
+        texts.append(platform.issue(walk_in))
+    texts.append(platform.revoke(platform.issue_with_id(registered[3])))
+    texts.append(platform.issue(registered[4]))
+    return texts
+
+
+def prepare_gui_demo(base: Path, *, parents: int = 60, video: bool = True) -> GuiDemo:
+    """Demo folder, platform started, kiosk enrolled through the switch, the pass video made."""
+    from kiosk.services.sync import LoopbackSwitch, enrol
+
+    demo = prepare_demo_dir(base)
+    cfg = Config(demo / "kiosk")
+    platform = DemoPlatform(demo / "platform", parents=parents)
+    platform.start()
+    switch = LoopbackSwitch(platform.port)
+    try:
+        texts = demo_passes(platform)
+        with Store(cfg.db_path) as store:
+            enrol(cfg.data_dir, store, switch.url, platform.code(), name="demo kiosk")
+        _write_pass_cards(demo / "passes", texts[:3], platform.trainer_pass())
+        path = demo / "passes.avi"
+        if video:
+            from kiosk.devtools.frames import write_video
+
+            write_video(texts, str(path), show_frames=45, gap_frames=75)
+    except BaseException:
+        switch.close()
+        platform.stop()
+        raise
+    log.info("demo ready: API %s via %s, video %s", platform.url, switch.url, path)
+    return GuiDemo(cfg, platform, switch, f"file:{path}" if video else "none", path)
+
+
+def _write_pass_cards(folder: Path, parents: list[str], trainer: str) -> None:
+    """QR images to scan by hand in the demo (a USB scanner pointed at the screen, or a phone):
+    a few parents' passes and the trainer's pass that closes the class."""
+    from kiosk.core.qr import render_png
+
+    for i, text in enumerate(parents, 1):
+        render_png(text, folder / f"parent-{i}.png")
+    render_png(trainer, folder / "trainer.png")
+    (folder / "README.txt").write_text(
+        "演示用的星级家长码 / demo passes (made by starkiosk --demo; safe to delete)\n"
+        "parent-N.png: registered parents of the class open now\n"
+        "trainer.png: the trainer pass that closes that class (培训师结课)\n",
+        encoding="utf-8")

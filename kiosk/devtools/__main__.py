@@ -4,6 +4,9 @@
     make-bundle --keys DIR --out FILE [--parents N] [--venue ID] [--revoke PASS_ID ...]
     issue-pass --keys DIR PARENT_ID ... [--role parent|trainer] [--valid-from ISO] [--valid-until ISO] [--json]
     pass-png --out FILE TEXT
+    sounds [--out DIR]          the success / warning / failure WAVs (assets/sounds)
+    i18n [--check]              lupdate → fill English from kiosk/i18n/en_strings.py → lrelease
+    screenshots [--out DIR]     every screen in Chinese under offscreen Qt (docs/screenshots)
 """
 
 from __future__ import annotations
@@ -55,11 +58,25 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("pass-png", help="render a pass as a QR image")
     q.add_argument("--out", type=Path, required=True)
     q.add_argument("text")
+
+    so = sub.add_parser("sounds", help="make the kiosk's sounds (numpy synthesis, CC0)")
+    so.add_argument("--out", type=Path, default=None, help="default: assets/sounds")
+
+    sh = sub.add_parser("screenshots", help="pictures of every screen (offscreen Qt)")
+    sh.add_argument("--out", type=Path, default=None, help="default: docs/screenshots")
+
+    t = sub.add_parser("i18n", help="refresh and compile the English translation")
+    t.add_argument("--check", action="store_true",
+                   help="only check: fail if a string is untranslated or lost a placeholder")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.cmd == "i18n":
+        from kiosk.devtools import i18n
+
+        return i18n.main(["--check"] if args.check else [])
     try:
         if args.cmd == "keygen":
             key = keygen(args.out, args.key_id)
@@ -87,6 +104,18 @@ def main(argv: list[str] | None = None) -> int:
 
             render_png(args.text, args.out)
             print(str(args.out))
+        elif args.cmd == "screenshots":
+            from kiosk.assets import assets_dir
+            from kiosk.ui.screenshots import take_screenshots
+
+            for path in take_screenshots(args.out or assets_dir().parent / "docs" / "screenshots"):
+                print(str(path))
+        elif args.cmd == "sounds":
+            from kiosk.assets import assets_dir
+            from kiosk.devtools.sounds import make_sounds
+
+            for path in make_sounds(args.out or assets_dir() / "sounds"):
+                print(str(path))
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

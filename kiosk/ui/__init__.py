@@ -1,0 +1,1 @@
+"""The kiosk's screens (PySide6).  Screens get their collaborators in their constructors."""

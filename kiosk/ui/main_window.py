@@ -1,0 +1,326 @@
+"""The main window: a stack of screens and the flows between them.
+
+It owns no data and no threads: the composition root (``kiosk.app``) hands it the store (main
+thread reads only), the config, the clock and the services, and it hands each screen what that
+screen needs.  Close-out, admin and the PIN dialog live in their own modules and are imported
+when first used.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+
+from kiosk.config import Config
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.desk import CheckinResult
+from kiosk.core.store import SessionRow, Store
+from kiosk.services.checkin import CheckinService
+from kiosk.services.sounds import SoundService
+from kiosk.services.sync import SyncService
+from kiosk.services.wedge import WedgeFilter
+from kiosk.ui import theme
+from kiosk.ui.prefs import camera_spec, pref
+from kiosk.ui.screens.class_picker import ClassPickerScreen
+from kiosk.ui.screens.crash import CrashScreen
+from kiosk.ui.screens.first_run import FirstRunScreen
+from kiosk.ui.screens.help import HelpScreen
+from kiosk.ui.screens.scan import ScanScreen
+
+if TYPE_CHECKING:
+    from kiosk.services.scanning import ScanService
+
+log = logging.getLogger(__name__)
+
+
+class _SourceOpener(QObject):
+    """Opens a frame source off the GUI thread (a camera can take a second to open)."""
+
+    opened = Signal(object)
+
+    def open(self, spec: str) -> None:
+        from kiosk.scan.sources import make_source
+
+        def work() -> None:
+            try:
+                source = make_source(spec)
+            except Exception as exc:  # a bad file or spec: no camera, say so on screen
+                log.warning("frame source %s: %s", spec, exc)
+                from kiosk.scan.sources import NullSource
+
+                source = NullSource()
+            self.opened.emit(source)
+
+        threading.Thread(target=work, name="open-source", daemon=True).start()
+
+
+class MainWindow(QMainWindow):
+    screen_changed = Signal(str)
+
+    def __init__(self, *, config: Config, store: Store, checkin: CheckinService,
+                 sync: SyncService, wedge: WedgeFilter, sounds: SoundService,
+                 scanner: ScanService | None = None, clock: Clock | None = None,
+                 source_spec: str | None = None, card_ms: int | None = None,
+                 crash_return_ms: int = 8000, start_demo: Callable[[], None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.store = store
+        self.checkin = checkin
+        self.sync = sync
+        self.wedge = wedge
+        self.sounds = sounds
+        self.scanner = scanner
+        self.clock = clock or SystemClock()
+        self.source_spec = source_spec or camera_spec(pref(config, "camera"))
+        self.start_demo = start_demo
+        self.session: SessionRow | None = None
+        self.kiosk_mode = False
+        self._extra: dict[str, QWidget] = {}
+        lang = config.get("language")
+        self.tz = self._tz()
+        card_ms = card_ms if card_ms is not None else int(pref(config, "card_seconds") * 1000)
+
+        self.setWindowTitle(self.tr("星级家长 签到终端"))
+        self.setStyleSheet(theme.STYLE)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.first_run = FirstRunScreen(sync, wedge, demo_available=start_demo is not None)
+        self.picker = ClassPickerScreen(tz=self.tz, now=self.clock.now,
+                                        doors_open_min=config.get("doors_open_before_min"))
+        self.scan = ScanScreen(checkin, wedge, lang=lang, tz=self.tz, card_ms=card_ms,
+                               network_switch=sync.has_switch)
+        self.help = HelpScreen(checkin, lang=lang, tz=self.tz, card_ms=card_ms)
+        self.crash = CrashScreen(return_ms=crash_return_ms)
+        for name, w in (("first_run", self.first_run), ("picker", self.picker), ("scan", self.scan),
+                        ("help", self.help), ("crash", self.crash)):
+            w.setObjectName(name)
+            self.stack.addWidget(w)
+
+        self.first_run.enrolled.connect(self.show_picker)
+        self.first_run.demo_requested.connect(self._demo_requested)
+        self.picker.chosen.connect(self.choose_session)
+        self.scan.help_requested.connect(self.show_help)
+        self.scan.closeout_requested.connect(self.show_closeout)
+        self.scan.admin_requested.connect(self.show_admin)
+        self.scan.change_class_requested.connect(self.show_picker)
+        self.scan.network_toggled.connect(sync.set_online)
+        self.help.done.connect(self.show_scan)
+        self.crash.back.connect(self._after_crash)
+        checkin.result.connect(self._on_result)
+        checkin.failed.connect(lambda _msg: self.show_crash())
+        sync.status_changed.connect(self.scan.update_sync)
+        sync.status_changed.connect(self._on_sync_status)
+        if scanner is not None:
+            scanner.code_scanned.connect(self.scan.camera_code)
+            scanner.preview.connect(self.scan.show_preview)
+            scanner.notice.connect(self.scan.show_notice)
+        self._opener = _SourceOpener(self)
+        self._opener.opened.connect(self._source_opened)
+        self._camera_started = False
+
+        leave = QShortcut(QKeySequence("Ctrl+Alt+Q"), self)
+        leave.activated.connect(self.request_leave_kiosk_mode)
+        self.stack.currentChanged.connect(
+            lambda _i: self.screen_changed.emit(self.stack.currentWidget().objectName()))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _tz(self) -> ZoneInfo:
+        venue = self.store.venue()
+        return ZoneInfo(venue["timezone"] if venue else "Asia/Shanghai")
+
+    def current(self) -> str:
+        return self.stack.currentWidget().objectName()
+
+    def _show(self, w: QWidget) -> None:
+        self.stack.setCurrentWidget(w)
+
+    # -- start -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Pick the first screen: first run when this kiosk has no classes and no enrolment."""
+        from sync import credentials
+
+        try:
+            enrolled = credentials.load(self.config.data_dir) is not None
+        except ValueError:
+            enrolled = False
+        self.sync.refresh()
+        if not enrolled and not self.store.sessions():
+            self._show(self.first_run)
+        else:
+            self.show_picker()
+
+    # -- flows -------------------------------------------------------------------------------
+
+    @Slot()
+    def show_picker(self, *, auto_start: bool = False) -> None:
+        """Today's classes (read on the worker).  ``auto_start``: go straight on to scanning
+        the pre-selected class (the demo)."""
+        self.tz = self._tz()
+        self.picker.tz = self.tz
+        venue = self.store.venue()
+
+        def rows(store: Store) -> list[tuple[SessionRow, dict[str, int]]]:
+            return [(s, store.session_counts(s.id)) for s in store.sessions()]
+
+        def loaded(r: list[tuple[SessionRow, dict[str, int]]]) -> None:
+            self.picker.set_sessions(r, venue["name"] if venue else "")
+            if auto_start and self.current() == "picker":
+                self.picker.start()
+
+        self.checkin.call(rows, loaded)
+        self._show(self.picker)
+
+    @Slot(object)
+    def choose_session(self, session: SessionRow) -> None:
+        self.session = session
+        self.scan.tz = self.help.card.tz = self.scan.card.tz = self.tz
+        self.scan.set_session(session)
+        self.help.set_session(session)
+        self.show_scan()
+        self.start_camera()
+
+    @Slot()
+    def show_scan(self) -> None:
+        if self.session is None:
+            self.show_picker()
+            return
+        self._show(self.scan)
+
+    @Slot()
+    def show_help(self) -> None:
+        self.help.reset()
+        self._show(self.help)
+
+    def start_camera(self) -> None:
+        if self.scanner is None or self._camera_started:
+            return
+        self._camera_started = True
+        self._opener.open(self.source_spec)
+
+    @Slot(object)
+    def _source_opened(self, source: Any) -> None:
+        if self.scanner is not None:
+            self.scanner.start(source)
+
+    @Slot(object)
+    def _on_result(self, result: CheckinResult) -> None:
+        self.sounds.play(result.outcome.severity)
+        if result.checkin_id is not None:
+            self.sync.refresh()
+
+    @Slot(dict)
+    def _on_sync_status(self, status: dict) -> None:
+        # New classes or registrations may have arrived: refresh the picker if it is showing.
+        if self.current() == "picker" and status.get("online"):
+            self.show_picker()
+
+    def _demo_requested(self) -> None:
+        if self.start_demo is not None:
+            self.start_demo()
+
+    # -- close-out and admin (helper modules, imported lazily) -------------------------------
+
+    def _replace_extra(self, name: str, w: QWidget) -> None:
+        old = self._extra.pop(name, None)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        w.setObjectName(name)
+        self._extra[name] = w
+        self.stack.addWidget(w)
+        self._show(w)
+
+    @Slot()
+    def show_closeout(self) -> None:
+        if self.session is None:
+            return
+        from kiosk.ui.screens.closeout import CloseoutScreen
+
+        screen = CloseoutScreen(self.store, self.session.id, clock=self.clock, config=self.config,
+                                wedge=self.wedge, sync_now=self.sync.sync_now)
+        screen.finished.connect(self._closeout_finished)
+        screen.cancelled.connect(self.show_scan)
+        self._replace_extra("closeout", screen)
+
+    def _closeout_finished(self) -> None:
+        self.session = None
+        self.show_picker()
+
+    @Slot()
+    def show_admin(self) -> None:
+        from kiosk.ui.pin import ask_pin
+
+        if not ask_pin(self, self.config, "admin"):
+            return
+        from kiosk.ui.screens.admin import AdminScreen
+
+        screen = AdminScreen(self.store, self.config, sync_now=self.sync.sync_now,
+                             sync_status=lambda: dict(self.sync.status))
+        screen.closed.connect(self.show_scan)
+        screen.settings_changed.connect(self.apply_settings)
+        screen.leave_kiosk_mode.connect(lambda: self.set_kiosk_mode(False))
+        self._replace_extra("admin", screen)
+
+    @Slot()
+    def apply_settings(self) -> None:
+        self.sounds.set_volume(int(pref(self.config, "volume")))
+        wanted = bool(pref(self.config, "kiosk_mode"))
+        if wanted != self.kiosk_mode:
+            self.set_kiosk_mode(wanted)
+
+    # -- kiosk mode --------------------------------------------------------------------------
+
+    def set_kiosk_mode(self, on: bool) -> None:
+        """Full screen without window controls (on), or an ordinary window (off)."""
+        self.kiosk_mode = on
+        flags = Qt.WindowType.Window
+        if on:
+            flags |= Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+        self.setWindowFlags(flags)
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    @Slot()
+    def request_leave_kiosk_mode(self) -> bool:
+        if not self.kiosk_mode:
+            return True
+        from kiosk.ui.pin import ask_pin
+
+        if ask_pin(self, self.config, "admin"):
+            self.set_kiosk_mode(False)
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.kiosk_mode and not self.request_leave_kiosk_mode():
+            event.ignore()
+            return
+        event.accept()
+
+    # -- errors ------------------------------------------------------------------------------
+
+    @Slot()
+    def show_crash(self) -> None:
+        if self.current() == "crash":
+            return
+        self._show(self.crash)
+        self.crash.arm()
+
+    def _after_crash(self) -> None:
+        self.show_scan()
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -1,0 +1,590 @@
+"""The trainer's close-out: identify → review and correct the roster → sign off → summary and exports.
+
+Identification is the trainer's pass (scanner via the shared :class:`WedgeFilter`, or a camera
+code handed in through :meth:`CloseoutScreen.accept_code`).  The fallback is the trainer PIN set
+on this kiosk: the platform cannot check a kiosk PIN, so a PIN sign-off locks the class and keeps
+the corrections here, but holds the close-out (no credits yet) until a trainer's pass is scanned
+for it — on this screen, any time later (see ``kiosk.core.closeout.HELD_REASON``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.core.clock import Clock
+from kiosk.core.closeout import (
+    HELD_REASON,
+    Addition,
+    CloseoutError,
+    QueuedCloseout,
+    Removal,
+    close_out,
+    close_out_with_pin,
+    confirm_held_closeout,
+    verify_trainer,
+)
+from kiosk.core.store import Store, from_iso
+from kiosk.services.wedge import WedgeFilter
+from kiosk.ui import exports
+from kiosk.ui.pin import ask_pin
+from kiosk.ui.staff.arrival_chart import ArrivalChart
+from kiosk.ui.staff.common import (
+    SCREEN_STYLE,
+    TOUCH_PX,
+    arg,
+    big_button,
+    export_dir,
+    message_label,
+    show_message,
+    title_label,
+)
+
+log = logging.getLogger(__name__)
+
+# Row backgrounds: a second cue only — every status also has a symbol and words.
+_ROW_COLOURS = {"present": "#e8f5e9", "late": "#fff4e0", "walk_in": "#e3f2fd", "absent": "#f5f5f5",
+                "remove": "#fdecee", "add": "#ede7f6"}
+
+COL_NO, COL_NAME, COL_PHONE, COL_IN, COL_METHOD, COL_STATUS, COL_CORRECTION = range(7)
+
+
+class ReasonDialog(QDialog):
+    """A reason for a correction: one touch on a common reason, or typed."""
+
+    def __init__(self, kind: str, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModal(True)
+        self.setStyleSheet(SCREEN_STYLE)
+        self.setWindowTitle(self.tr("更正原因"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(
+            arg(self.tr("移除 %1 的签到记录，原因是："), who) if kind == "remove"
+            else arg(self.tr("为 %1 补录出勤，原因是："), who), self))
+        presets = ([self.tr("扫错了人"), self.tr("家长未参加课程"), self.tr("重复登记")]
+                   if kind == "remove" else
+                   [self.tr("忘带手机，培训师确认在场"), self.tr("扫码失败，培训师确认在场"),
+                    self.tr("代为签到的家属，培训师确认")])
+        self.preset_buttons = []
+        for text in presets:
+            b = big_button(text, self)
+            b.clicked.connect(lambda _=False, t=text: self.edit.setText(t))
+            lay.addWidget(b)
+            self.preset_buttons.append(b)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(self.tr("或在这里输入原因"))
+        self.edit.setMaxLength(100)
+        lay.addWidget(self.edit)
+        row = QHBoxLayout()
+        cancel = big_button(self.tr("取消"), self)
+        cancel.clicked.connect(self.reject)
+        self.ok_button = big_button(self.tr("确定"), self)
+        self.ok_button.setEnabled(False)
+        self.ok_button.clicked.connect(self.accept)
+        self.edit.textChanged.connect(lambda t: self.ok_button.setEnabled(bool(t.strip())))
+        row.addWidget(cancel)
+        row.addWidget(self.ok_button)
+        lay.addLayout(row)
+
+    def reason(self) -> str:
+        return self.edit.text().strip()
+
+
+class CloseoutScreen(QWidget):
+    """Close out one class.  Emits ``finished`` after the summary, ``cancelled`` when abandoned."""
+
+    finished = Signal()
+    cancelled = Signal()
+
+    PAGE_AUTH, PAGE_REVIEW, PAGE_SUMMARY = range(3)
+
+    def __init__(self, store: Store, session_id: int, *, clock: Clock, config: Config,
+                 wedge: WedgeFilter, sync_now: Callable[[], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session_id = session_id
+        self.clock = clock
+        self.config = config
+        self.wedge = wedge
+        self.sync_now = sync_now
+        self.session = store.session(session_id)
+        if self.session is None:
+            raise ValueError(f"class {session_id} is not on this kiosk")
+        self._trainer_pass: str | None = None
+        self.pin_mode = False
+        self.removals: dict[str, str] = {}
+        self.additions: dict[int, str] = {}
+        self.result: QueuedCloseout | None = None
+        self.last_export: Path | None = None
+        self._rows: list[dict] = []
+        self._late: list[bool] = []
+        self.setStyleSheet(SCREEN_STYLE)
+        self.setObjectName("closeout_screen")
+
+        self.stack = QStackedWidget(self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 16, 24, 16)
+        lay.addWidget(self.stack)
+        self.stack.addWidget(self._build_auth())
+        self.stack.addWidget(self._build_review())
+        self.stack.addWidget(self._build_summary())
+        for b in self.findChildren(QWidget):
+            if not isinstance(b, QLineEdit):
+                b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        wedge.code_scanned.connect(self._on_wedge)
+        self._start()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _class_line(self) -> str:
+        s = self.session
+        assert s is not None
+        tz = exports.venue_timezone(self.store)
+        counts = self.store.session_counts(self.session_id)
+        return arg(self.tr("%1–%2 · 培训师 %3 · 已签到 %4 / 报名 %5"),
+                   f"{s.starts_at.astimezone(tz):%H:%M}", f"{s.ends_at.astimezone(tz):%H:%M}",
+                   s.trainer_name or "—", counts["checked_in"], counts["registered"])
+
+    def _build_auth(self) -> QWidget:
+        page = QWidget(self)
+        lay = QVBoxLayout(page)
+        assert self.session is not None
+        lay.addWidget(title_label(arg(self.tr("结课签核：%1"), self.session.title), page))
+        self.auth_facts = QLabel(self._class_line(), page)
+        self.auth_facts.setWordWrap(True)
+        lay.addWidget(self.auth_facts)
+        self.auth_prompt = QLabel(page)
+        self.auth_prompt.setWordWrap(True)
+        self.auth_prompt.setStyleSheet("font-size: 34px; padding: 24px 0;")
+        lay.addWidget(self.auth_prompt)
+        self.auth_message = message_label(page)
+        lay.addWidget(self.auth_message)
+        lay.addStretch(1)
+        row = QHBoxLayout()
+        self.back_button = big_button(self.tr("返回"), page, name="back")
+        self.back_button.clicked.connect(self.cancel)
+        self.pin_button = big_button(self.tr("忘带培训师码？用培训师密码"), page, name="use_pin")
+        self.pin_button.clicked.connect(self.use_pin)
+        self.summary_button = big_button(self.tr("查看结课汇总"), page, name="to_summary")
+        self.summary_button.clicked.connect(self._show_summary)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.summary_button)
+        row.addWidget(self.pin_button)
+        lay.addLayout(row)
+        return page
+
+    def _build_review(self) -> QWidget:
+        page = QWidget(self)
+        lay = QVBoxLayout(page)
+        assert self.session is not None
+        lay.addWidget(title_label(arg(self.tr("核对名单：%1"), self.session.title), page))
+        self.pin_notice = message_label(page)
+        lay.addWidget(self.pin_notice)
+        self.counts_label = QLabel(page)
+        self.counts_label.setWordWrap(True)
+        lay.addWidget(self.counts_label)
+        self.table = QTableWidget(0, 7, page)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("序号"), self.tr("姓名"), self.tr("手机尾号"), self.tr("签到时间"),
+            self.tr("方式"), self.tr("状态"), self.tr("更正"),
+        ])
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(TOUCH_PX)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_CORRECTION, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        lay.addWidget(self.table, 1)
+        self.review_message = message_label(page)
+        lay.addWidget(self.review_message)
+        row = QHBoxLayout()
+        self.remove_button = big_button(self.tr("移除所选记录"), page, name="remove")
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.add_button = big_button(self.tr("为所选家长补录"), page, name="add")
+        self.add_button.clicked.connect(self._add_selected)
+        self.undo_button = big_button(self.tr("撤销更正"), page, name="undo")
+        self.undo_button.clicked.connect(self._undo_selected)
+        row.addWidget(self.remove_button)
+        row.addWidget(self.add_button)
+        row.addWidget(self.undo_button)
+        lay.addLayout(row)
+        lay.addWidget(QLabel(self.tr("签核后本课锁定，不能再签到；更正和出勤名单将上报平台发放积分。"), page))
+        row2 = QHBoxLayout()
+        back = big_button(self.tr("返回"), page, name="review_back")
+        back.clicked.connect(self.cancel)
+        self.sign_button = big_button(self.tr("签核结课"), page, name="sign_off")
+        self.sign_button.setStyleSheet("font-weight: bold;")
+        self.sign_button.clicked.connect(self.sign_off)
+        row2.addWidget(back)
+        row2.addStretch(1)
+        row2.addWidget(self.sign_button)
+        lay.addLayout(row2)
+        return page
+
+    def _build_summary(self) -> QWidget:
+        page = QWidget(self)
+        lay = QVBoxLayout(page)
+        lay.addWidget(title_label(self.tr("本课已结课"), page))
+        self.summary_message = message_label(page)
+        lay.addWidget(self.summary_message)
+        self.summary_counts = QLabel(page)
+        self.summary_counts.setWordWrap(True)
+        lay.addWidget(self.summary_counts)
+        lay.addWidget(QLabel(self.tr("签到时间分布（每 5 分钟一格，虚线为开课时间）"), page))
+        self.chart = ArrivalChart(page)
+        lay.addWidget(self.chart, 1)
+        grid = QGridLayout()
+        self.pdf_button = big_button(self.tr("导出签到表（PDF）"), page, name="export_pdf")
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.csv_button = big_button(self.tr("导出 CSV"), page, name="export_csv")
+        self.csv_button.clicked.connect(lambda: self.export("csv"))
+        self.xlsx_button = big_button(self.tr("导出 Excel"), page, name="export_xlsx")
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
+        grid.addWidget(self.pdf_button, 0, 0)
+        grid.addWidget(self.csv_button, 0, 1)
+        grid.addWidget(self.xlsx_button, 0, 2)
+        lay.addLayout(grid)
+        self.export_message = message_label(page)
+        lay.addWidget(self.export_message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.done_button = big_button(self.tr("完成"), page, name="done")
+        self.done_button.clicked.connect(self.finished.emit)
+        row.addWidget(self.done_button)
+        lay.addLayout(row)
+        return page
+
+    # -- flow -------------------------------------------------------------------------------
+
+    def _existing(self) -> dict | None:
+        return self.store.closeout_for(self.session_id)
+
+    def is_held(self) -> bool:
+        row = self._existing()
+        return bool(row and row["state"] == "parked" and row["park_reason"] == HELD_REASON)
+
+    def _start(self) -> None:
+        existing = self._existing()
+        if existing is None:
+            self.auth_prompt.setText(self.tr("请培训师扫描自己的培训师码（手机上的码或扫码枪均可）。"))
+            self.summary_button.hide()
+            self.stack.setCurrentIndex(self.PAGE_AUTH)
+        elif self.is_held():
+            self.auth_prompt.setText(self.tr(
+                "本课已用培训师密码签核并锁定。请培训师扫描培训师码，结课信息才会上报平台、发放积分。"))
+            self.pin_button.hide()
+            self.summary_button.show()
+            self.stack.setCurrentIndex(self.PAGE_AUTH)
+        else:
+            self._show_summary()
+
+    def page(self) -> int:
+        return self.stack.currentIndex()
+
+    def _on_wedge(self, text: str, source: str) -> None:
+        if self.isVisible():
+            self.accept_code(text)
+
+    def accept_code(self, text: str) -> None:
+        """A code from the camera or the scanner: the trainer's pass on the first page, or the
+        confirmation of a close-out signed with the PIN."""
+        if self.is_held():
+            self._confirm_held(text)
+            return
+        if self.page() != self.PAGE_AUTH:
+            return
+        try:
+            verify_trainer(self.store, self.session_id, text, self.clock)
+        except CloseoutError as exc:
+            log.info("close-out of class %s: trainer pass refused (%s)", self.session_id, exc.code)
+            show_message(self.auth_message, "error", self._error_text(exc))
+            return
+        self._trainer_pass = text
+        self.pin_mode = False
+        self.pin_notice.hide()
+        self._open_review()
+
+    def use_pin(self) -> None:
+        if ask_pin(self, self.config, "trainer"):
+            self.pin_mode = True
+            self._trainer_pass = None
+            show_message(self.pin_notice, "notice", self.tr(
+                "正在用培训师密码结课：本课会锁定、更正会记录在本机，但要等培训师扫描培训师码后才会上报平台、"
+                "发放积分。请在纸质签到表上签字。"))
+            self._open_review()
+
+    def cancel(self) -> None:
+        self._trainer_pass = None
+        self.cancelled.emit()
+
+    def _open_review(self) -> None:
+        self.auth_message.hide()
+        self._load_roster()
+        self.stack.setCurrentIndex(self.PAGE_REVIEW)
+
+    # -- review -----------------------------------------------------------------------------
+
+    def _load_roster(self) -> None:
+        table = exports.roster_table(self.store, self.session_id, "zh")
+        self._rows, self._late, self._tz = table.raw, table.late, table.tz
+        self._render_roster()
+
+    def _status(self, i: int) -> str:
+        r = self._rows[i]
+        if r["checkin_id"] and r["checkin_id"] in self.removals:
+            return "remove"
+        if not r["checkin_id"] and r["parent_id"] in self.additions:
+            return "add"
+        if not r["checkin_id"]:
+            return "absent"
+        if r["walk_in"]:
+            return "walk_in"
+        return "late" if self._late[i] else "present"
+
+    def _render_roster(self) -> None:
+        words = {"present": self.tr("✔ 已签到"), "late": self.tr("△ 迟到"),
+                 "walk_in": self.tr("★ 临时参加"), "absent": self.tr("— 未到")}
+        methods = {"camera": self.tr("摄像头"), "scanner": self.tr("扫码枪"), "manual": self.tr("人工")}
+        self.table.setRowCount(len(self._rows))
+        counts = dict.fromkeys(("present", "late", "walk_in", "absent", "remove", "add"), 0)
+        for i, r in enumerate(self._rows):
+            status = self._status(i)
+            counts[status] += 1
+            base = ("late" if self._late[i] else ("walk_in" if r["walk_in"] else "present")) \
+                if r["checkin_id"] else "absent"
+            if status == "remove":
+                correction = arg(self.tr("✘ 将移除：%1"), self.removals[r["checkin_id"]])
+            elif status == "add":
+                correction = arg(self.tr("＋ 将补录：%1"), self.additions[r["parent_id"]])
+            else:
+                correction = ""
+            cells = [
+                str(i + 1), r["masked_name"] or "—", r["phone_last4"] or "",
+                datetime.fromisoformat(r["checked_in_at"]).astimezone(self._tz).strftime("%H:%M")
+                if r["checked_in_at"] else "",
+                methods.get(r["method"] or "", ""), words[base], correction,
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setBackground(QColor(_ROW_COLOURS[status]))
+                self.table.setItem(i, c, item)
+        present = counts["present"] + counts["late"] + counts["walk_in"] + counts["add"]
+        self.counts_label.setText(arg(
+            self.tr("出勤 %1 人（其中迟到 %2、临时参加 %3）· 未到 %4 · 将移除 %5 · 将补录 %6"),
+            present, counts["late"], counts["walk_in"], counts["absent"], counts["remove"],
+            counts["add"]))
+        self._update_buttons()
+
+    def selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].row() if rows else None
+
+    def select_parent(self, parent_id: int) -> None:
+        """Select the row of one parent (tests, and a future search box)."""
+        for i, r in enumerate(self._rows):
+            if r["parent_id"] == parent_id:
+                self.table.selectRow(i)
+                return
+        raise KeyError(parent_id)
+
+    def _update_buttons(self) -> None:
+        i = self.selected_row()
+        status = self._status(i) if i is not None else None
+        self.remove_button.setEnabled(status in ("present", "late", "walk_in"))
+        self.add_button.setEnabled(status == "absent" and bool(self._rows[i]["registered"]))
+        self.undo_button.setEnabled(status in ("remove", "add"))
+
+    def ask_reason(self, kind: str, who: str) -> str | None:
+        """Ask why (modal); None when the trainer cancels."""
+        dialog = ReasonDialog(kind, who, self)
+        return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _remove_selected(self) -> None:
+        i = self.selected_row()
+        if i is None:
+            return
+        r = self._rows[i]
+        reason = self.ask_reason("remove", r["masked_name"] or "—")
+        if reason:
+            self.remove_record(r["checkin_id"], reason)
+
+    def _add_selected(self) -> None:
+        i = self.selected_row()
+        if i is None:
+            return
+        r = self._rows[i]
+        reason = self.ask_reason("add", r["masked_name"] or "—")
+        if reason:
+            self.add_manual(r["parent_id"], reason)
+
+    def _undo_selected(self) -> None:
+        i = self.selected_row()
+        if i is None:
+            return
+        r = self._rows[i]
+        self.removals.pop(r["checkin_id"], None)
+        self.additions.pop(r["parent_id"], None)
+        self._render_roster()
+
+    def remove_record(self, checkin_id: str, reason: str) -> None:
+        """Mark a mistaken check-in for removal (applied at sign-off)."""
+        if not reason.strip():
+            raise ValueError("a removal needs a reason")
+        self.removals[checkin_id] = reason.strip()
+        self._render_roster()
+
+    def add_manual(self, parent_id: int, reason: str) -> None:
+        """Mark a registered parent as present by the trainer's word (applied at sign-off)."""
+        if not reason.strip():
+            raise ValueError("an addition needs a reason")
+        self.additions[parent_id] = reason.strip()
+        self._render_roster()
+
+    def sign_off(self) -> None:
+        removals = [Removal(cid, why) for cid, why in self.removals.items()]
+        additions = [Addition(pid, why) for pid, why in self.additions.items()]
+        try:
+            if self.pin_mode:
+                self.result = close_out_with_pin(self.store, self.session_id, removals=removals,
+                                                 additions=additions, clock=self.clock)
+            else:
+                if self._trainer_pass is None:
+                    self.stack.setCurrentIndex(self.PAGE_AUTH)
+                    return
+                self.result = close_out(self.store, self.session_id, self._trainer_pass,
+                                        removals=removals, additions=additions, clock=self.clock)
+        except CloseoutError as exc:
+            log.warning("close-out of class %s refused: %s", self.session_id, exc.code)
+            show_message(self.review_message, "error", self._error_text(exc))
+            return
+        self._trainer_pass = None
+        self._try_sync()
+        self._show_summary()
+
+    def _try_sync(self) -> None:
+        try:
+            self.sync_now()
+        except Exception:  # a sync problem must not hide the summary; the engine retries later
+            log.exception("sync after close-out failed to start")
+
+    def _confirm_held(self, text: str) -> None:
+        try:
+            confirm_held_closeout(self.store, self.session_id, text, clock=self.clock)
+        except CloseoutError as exc:
+            target = self.summary_message if self.page() == self.PAGE_SUMMARY else self.auth_message
+            show_message(target, "error", self._error_text(exc))
+            return
+        self._try_sync()
+        self._show_summary()
+        show_message(self.export_message, "ok", self.tr("培训师码已确认，结课信息已排队上报平台。"))
+
+    # -- summary ----------------------------------------------------------------------------
+
+    def _show_summary(self) -> None:
+        table = exports.roster_table(self.store, self.session_id, "zh")
+        start = table.session.starts_at
+        removed = set()
+        if table.closeout:
+            removed = {r["checkin_id"] for r in json.loads(table.closeout["removals"])}
+        minutes = [(from_iso(r["checked_in_at"]) - start).total_seconds() / 60 for r in table.raw
+                   if r["checked_in_at"] and r["checkin_id"] not in removed]
+        self.chart.set_arrivals(minutes)
+        c = table.counts
+        co = table.closeout or {}
+        rem = len(removed)
+        add = len(json.loads(co["additions"])) if co else 0
+        self.summary_counts.setText(arg(
+            self.tr("报名 %1 人 · 出勤 %2 人 · 临时参加 %3 人 · 移除 %4 条 · 补录 %5 人"),
+            c["registered"], c["present"], c["walk_ins"], rem, add))
+        if self.is_held():
+            show_message(self.summary_message, "notice", self.tr(
+                "已用培训师密码签核，本课已锁定。积分要等培训师扫描培训师码后才会上报：现在扫描也可以。"
+                "请打印签到表，由培训师和站点管理员签字。"))
+        elif co.get("state") == "parked":
+            show_message(self.summary_message, "error", arg(
+                self.tr("平台没有接受这次结课：%1。请联系站点管理员。"), co.get("park_reason") or ""))
+        elif co.get("state") == "acknowledged":
+            show_message(self.summary_message, "ok", self.tr("已签核并锁定，平台已收到，积分已发放。"))
+        else:
+            show_message(self.summary_message, "ok", self.tr(
+                "已签核并锁定。结课信息已排队，联网后自动上报平台并发放积分。"))
+        self.stack.setCurrentIndex(self.PAGE_SUMMARY)
+
+    def export(self, fmt: str, directory: Path | None = None) -> Path | None:
+        """Write the sign-in sheet (pdf), or the roster (csv / xlsx); returns the file or None."""
+        folder = directory or export_dir(self.config.data_dir)
+        stamp = self.clock.now().astimezone(exports.venue_timezone(self.store)).strftime("%Y%m%d")
+        path = folder / f"signin_{self.session_id}_{stamp}.{fmt}"
+        try:
+            exports.export(self.store, self.session_id, fmt, path,
+                           lang=self.config.get("language") or "zh")
+        except OSError as exc:
+            log.error("export of class %s to %s failed: %s", self.session_id, path, exc)
+            show_message(self.export_message, "error",
+                         arg(self.tr("无法保存到 %1。请检查U盘后再试。"), str(folder)))
+            return None
+        self.last_export = path
+        show_message(self.export_message, "ok", arg(self.tr("已保存：%1"), str(path)))
+        return path
+
+    # -- words ------------------------------------------------------------------------------
+
+    def _error_text(self, exc: CloseoutError) -> str:
+        reasons = {
+            "unreadable": self.tr("无法识别"), "unknown_key": self.tr("来自其他系统或已停用的密钥"),
+            "bad_signature": self.tr("签名不对，可能是伪造的"), "revoked": self.tr("已作废"),
+            "expired": self.tr("已过期"), "not_yet_valid": self.tr("尚未生效"),
+        }
+        texts = {
+            "wrong_role": self.tr("这是家长码。结课需要培训师本人的培训师码。"),
+            "not_this_trainer": self.tr("这张培训师码不属于本课的培训师，只有本课的培训师可以结课。"),
+            "already_closed": self.tr("本课已经结课，不能重复签核。"),
+            "unknown_class": self.tr("本机没有这门课程。"),
+            "unknown_checkin": self.tr("要移除的签到记录不属于本课，请刷新名单后再试。"),
+            "already_present": self.tr("要补录的家长已经签到，不需要补录。"),
+            "reason_needed": self.tr("每一条更正都需要填写原因。"),
+            "not_held": self.tr("本课没有等待培训师码确认的结课。"),
+        }
+        if exc.code in texts:
+            return texts[exc.code]
+        if exc.code.startswith("trainer_pass_"):
+            word = reasons.get(exc.code.removeprefix("trainer_pass_"), exc.code)
+            return arg(self.tr("培训师码不能使用（%1）。请换一张有效的培训师码，或使用培训师密码。"), word)
+        return arg(self.tr("无法结课（%1）。"), exc.code)
+
+    # -- wedge focus ------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.wedge.watch(self)
+        self.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt API)
+        self.wedge.unwatch(self)
+        super().hideEvent(event)

@@ -1,0 +1,276 @@
+"""Volunteer help: a parent without their phone, or someone who did not register.
+
+Find a registered parent of this class by the last four digits of their phone (and, when
+several match, the surname character), confirm, and record a manual check-in — flagged
+``manual`` for the trainer's review.  Walk-ins follow the class's policy: accepted and flagged,
+or refused with a reason.  Only masked names and the four digits typed are ever on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.desk import CheckinResult
+from kiosk.core.rules import WalkInPolicy
+from kiosk.core.store import RegistrationRow, SessionRow
+from kiosk.services.checkin import CheckinService
+from kiosk.ui import theme
+from kiosk.ui.scan_widgets import ResultCard, fmt, stars
+
+
+def _button(text: str, *, primary: bool = False) -> QPushButton:
+    b = QPushButton(text)
+    b.setMinimumHeight(theme.TOUCH_PX)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if primary:
+        b.setProperty("primary", True)
+    return b
+
+
+class HelpScreen(QWidget):
+    done = Signal()
+
+    def __init__(self, checkin: CheckinService, *, lang: str = "zh", tz: ZoneInfo | None = None,
+                 card_ms: int = 3000, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.checkin = checkin
+        self.session: SessionRow | None = None
+        self.matches: list[RegistrationRow] = []
+        self.chosen: RegistrationRow | None = None
+        self._awaiting = 0
+
+        title = QLabel(self.tr("志愿者帮助"))
+        title.setProperty("role", "title")
+        self.back_button = _button(self.tr("返回扫码"))
+        self.back_button.clicked.connect(self._back)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.back_button)
+
+        # -- look-up by phone digits -----------------------------------------------------------
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("手机尾号 4 位"))
+        self.phone.setMaxLength(4)
+        self.phone.setValidator(QIntValidator(0, 9999, self))
+        self.surname = QLineEdit()
+        self.surname.setPlaceholderText(self.tr("姓（可选）"))
+        self.surname.setMaxLength(1)
+        self.surname.setMinimumWidth(180)
+        self.find_button = _button(self.tr("查找"), primary=True)
+        self.find_button.clicked.connect(self.find)
+        self.phone.returnPressed.connect(self.find)
+        keypad = QGridLayout()
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "C"]
+        for i, k in enumerate(keys):
+            b = _button(k)
+            b.setMinimumWidth(theme.TOUCH_PX + 16)
+            b.clicked.connect(lambda _=False, k=k: self._key(k))
+            keypad.addWidget(b, i // 3, i % 3)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"font-size: {theme.REASON_PX}px;")
+        self.matches_list = QListWidget()
+        self.matches_list.itemClicked.connect(self._picked)
+        self.confirm_label = QLabel()
+        self.confirm_label.setStyleSheet(f"font-size: {theme.REASON_PX}px; font-weight: bold;")
+        self.confirm_label.setWordWrap(True)
+        self.confirm_button = _button(self.tr("确认签到"), primary=True)
+        self.cancel_button = _button(self.tr("取消"))
+        self.confirm_button.clicked.connect(self.confirm)
+        self.cancel_button.clicked.connect(self._cancel_choice)
+
+        lookup = QVBoxLayout()
+        lookup_title = QLabel(self.tr("忘带手机：按手机尾号查找已报名家长"))
+        lookup_title.setStyleSheet("font-weight: bold;")
+        lookup_title.setWordWrap(True)
+        lookup.addWidget(lookup_title)
+        fields = QHBoxLayout()
+        fields.addWidget(self.phone, 2)
+        fields.addWidget(self.surname, 1)
+        fields.addWidget(self.find_button)
+        lookup.addLayout(fields)
+        lookup.addLayout(keypad)
+
+        results = QVBoxLayout()
+        results.addWidget(self.message)
+        results.addWidget(self.matches_list, 1)
+        results.addWidget(self.confirm_label)
+        confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirm_button)
+        confirm_row.addWidget(self.cancel_button)
+        results.addLayout(confirm_row)
+
+        # -- walk-ins ------------------------------------------------------------------------
+        self.walkin_policy = QLabel()
+        self.walkin_policy.setWordWrap(True)
+        self.walkin_id = QLineEdit()
+        self.walkin_id.setPlaceholderText(self.tr("家长编号（见执照卡）"))
+        self.walkin_id.setValidator(
+            QRegularExpressionValidator(r"[0-9]{1,10}", self))  # type: ignore[arg-type]
+        self.walkin_button = _button(self.tr("临时参加签到"))
+        self.walkin_button.clicked.connect(self.walk_in)
+        walkin = QVBoxLayout()
+        walkin_title = QLabel(self.tr("未报名的家长（临时参加）"))
+        walkin_title.setStyleSheet("font-weight: bold;")
+        walkin_title.setWordWrap(True)
+        walkin.addWidget(walkin_title)
+        walkin.addWidget(self.walkin_policy)
+        walkin_row = QHBoxLayout()
+        walkin_row.addWidget(self.walkin_id, 1)
+        walkin_row.addWidget(self.walkin_button)
+        walkin.addLayout(walkin_row)
+
+        self.card = ResultCard(lang=lang, tz=tz, clear_ms=card_ms)
+        self.card.setVisible(False)  # only a manual check-in's result is shown here
+        self.card.cleared.connect(lambda: self.card.setVisible(False))
+
+        body = QHBoxLayout()
+        body.addLayout(lookup, 1)
+        body.addLayout(results, 1)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+        root.addLayout(top)
+        root.addLayout(body, 1)
+        root.addLayout(walkin)
+        root.addWidget(self.card)
+
+        checkin.found.connect(self._found)
+        checkin.result.connect(self._result)
+        self.reset()
+
+    # -- state -------------------------------------------------------------------------------
+
+    def set_session(self, session: SessionRow) -> None:
+        self.session = session
+        if session.walk_in_policy is WalkInPolicy.ACCEPT_AND_FLAG:
+            self.walkin_policy.setText(self.tr(
+                "本课程接受临时参加：请家长在签到屏扫码；忘带手机的，输入家长编号后签到（会标记为临时参加，由培训师确认）。"))
+            self.walkin_id.setEnabled(True)
+            self.walkin_button.setEnabled(True)
+        else:
+            self.walkin_policy.setText(self.tr(
+                "本课程只接受已报名家长，不接受临时参加。请引导家长在平台报名下一期课程。"))
+            self.walkin_id.setEnabled(False)
+            self.walkin_button.setEnabled(False)
+        self.reset()
+
+    def reset(self) -> None:
+        self.phone.clear()
+        self.surname.clear()
+        self.walkin_id.clear()
+        self.matches = []
+        self.matches_list.clear()
+        self.message.setText(self.tr("输入手机尾号后点“查找”。"))
+        self._cancel_choice()
+        self.card.clear()
+        self.card.setVisible(False)
+
+    def _key(self, k: str) -> None:
+        if k == "⌫":
+            self.phone.backspace()
+        elif k == "C":
+            self.phone.clear()
+        elif len(self.phone.text()) < 4:
+            self.phone.insert(k)
+
+    def _back(self) -> None:
+        self.reset()
+        self.done.emit()
+
+    # -- look-up -----------------------------------------------------------------------------
+
+    def find(self) -> None:
+        digits = self.phone.text().strip()
+        if len(digits) != 4 or not digits.isdigit():
+            self.message.setText(self.tr("请输入手机号码的后 4 位数字。"))
+            return
+        self.message.setText(self.tr("正在查找…"))
+        self.checkin.find(digits, self.surname.text().strip() or None)
+
+    @Slot(list)
+    def _found(self, rows: list) -> None:
+        if not self.isVisible():
+            return
+        self.matches = rows
+        self.matches_list.clear()
+        self._cancel_choice()
+        if not rows:
+            self.message.setText(self.tr("没有找到报名本课程、手机尾号相符的家长。请核对号码，或按临时参加处理。"))
+            return
+        if len(rows) > 1 and not self.surname.text().strip():
+            self.message.setText(fmt(self.tr("找到 %1 位家长，请核对姓名后点选（也可输入姓缩小范围）。"),
+                                     len(rows)))
+        else:
+            self.message.setText(self.tr("请点选要签到的家长："))
+        for r in rows:
+            item = QListWidgetItem(fmt(self.tr("%1   第%2阶段 %3"), r.masked_name, r.stage,
+                                       stars(r.stage)))
+            item.setData(Qt.ItemDataRole.UserRole, r.parent_id)
+            self.matches_list.addItem(item)
+        if len(rows) == 1:
+            self._choose(rows[0])
+
+    def _picked(self, item: QListWidgetItem) -> None:
+        pid = item.data(Qt.ItemDataRole.UserRole)
+        for r in self.matches:
+            if r.parent_id == pid:
+                self._choose(r)
+
+    def _choose(self, row: RegistrationRow) -> None:
+        self.chosen = row
+        self.confirm_label.setText(fmt(self.tr("为 %1 人工签到？"), row.masked_name))
+        self.confirm_button.setEnabled(True)
+        self.cancel_button.setEnabled(True)
+
+    def _cancel_choice(self) -> None:
+        self.chosen = None
+        self.confirm_label.setText("")
+        self.confirm_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+
+    def confirm(self) -> None:
+        if self.chosen is None:
+            return
+        self._awaiting += 1
+        self.checkin.manual(self.chosen.parent_id)
+        self._cancel_choice()
+
+    # -- walk-in -----------------------------------------------------------------------------
+
+    def walk_in(self) -> None:
+        if self.session is None or self.session.walk_in_policy is not WalkInPolicy.ACCEPT_AND_FLAG:
+            return
+        text = self.walkin_id.text().strip()
+        if not text.isdigit() or not 0 < int(text) < 2**32:
+            self.message.setText(self.tr("请输入家长编号（执照卡上的数字）。"))
+            return
+        self._awaiting += 1
+        self.checkin.manual(int(text))
+        self.walkin_id.clear()
+
+    @Slot(object)
+    def _result(self, result: CheckinResult) -> None:
+        if self._awaiting <= 0 or result.method != "manual":
+            return
+        self._awaiting -= 1
+        self.card.setVisible(True)
+        self.card.show_result(result)
+        self.message.setText(result.reason(self.card.lang, self.card.tz))
+
+    def result_text(self) -> dict[str, Any]:
+        return {"headline": self.card.headline.text(), "name": self.card.name.text()}

@@ -1,0 +1,31 @@
+"""Small helpers for the screen tests (no fixtures here; see conftest.py)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def wedge_type(widget: QWidget, text: str) -> None:
+    """Type ``text`` + Enter as a USB keyboard-wedge scanner would (a fast burst)."""
+    for ch in text:
+        QApplication.sendEvent(
+            widget, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch))
+    QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return,
+                                             Qt.KeyboardModifier.NoModifier, "\r"))
+
+
+def visible_texts(root: QWidget) -> str:
+    """Every piece of text a person could read on ``root`` (labels, buttons, list items)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QListWidget
+
+    parts: list[str] = []
+    for w in root.findChildren(QWidget):
+        if not w.isVisible():
+            continue
+        if isinstance(w, QLabel | QAbstractButton | QLineEdit):
+            parts.append(w.text())
+        elif isinstance(w, QListWidget):
+            parts += [w.item(i).text() for i in range(w.count())]
+    return "\n".join(parts)

@@ -1,0 +1,193 @@
+"""The PIN pad and the admin screen (settings, diagnostics) with the real store on real files."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from kiosk.config import Config
+from kiosk.core.closeout import close_out_with_pin
+from kiosk.core.desk import CheckinDesk
+from kiosk.ui.pin import (
+    DEFAULT_ADMIN_PIN,
+    LOCKOUT_S,
+    MAX_TRIES,
+    PinDialog,
+    PinGuard,
+    ask_pin,
+    check_pin,
+    pin_is_set,
+    set_pin,
+)
+from kiosk.ui.screens.admin import AdminScreen
+from tests.conftest import NOW
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def enter(dialog: PinDialog, pin: str) -> None:
+    for d in pin:
+        dialog.press(d)
+    dialog.submit()
+
+
+def answer_next_modal(action) -> None:
+    def act() -> None:
+        w = QApplication.activeModalWidget()
+        if w is None:
+            QTimer.singleShot(10, act)
+            return
+        action(w)
+
+    QTimer.singleShot(0, act)
+
+
+def test_first_run_default_admin_pin_must_be_changed(qtbot, ui_config):
+    d = PinDialog(ui_config, "admin", guard=PinGuard(now=FakeTime()))
+    qtbot.addWidget(d)
+    enter(d, DEFAULT_ADMIN_PIN)
+    assert d.result() != QDialog.DialogCode.Accepted  # not yet: a new PIN is required first
+    assert "出厂默认密码" in d.message.text()
+    enter(d, DEFAULT_ADMIN_PIN)  # the default cannot be the new PIN
+    assert "不能使用出厂默认密码" in d.message.text()
+    enter(d, "5791")
+    enter(d, "5719")  # the repeat does not match: start again
+    assert "两次输入的密码不一样" in d.message.text()
+    enter(d, "5791")
+    enter(d, "5791")
+    assert d.result() == QDialog.DialogCode.Accepted
+    saved = (ui_config.data_dir / "settings.json").read_text(encoding="utf-8")
+    assert "5791" not in saved and "scrypt$" in saved  # hashed with a salt, never the digits
+    reloaded = Config.load(ui_config.data_dir)
+    assert check_pin(reloaded, "admin", "5791")
+    assert not check_pin(reloaded, "admin", DEFAULT_ADMIN_PIN)
+
+
+def test_wrong_admin_pins_are_refused_then_locked_out(qtbot, ui_config):
+    set_pin(ui_config, "admin", "5791")
+    clock = FakeTime()
+    d = PinDialog(ui_config, "admin", guard=PinGuard(now=clock))
+    qtbot.addWidget(d)
+    for _ in range(MAX_TRIES - 1):
+        enter(d, "0000")
+        assert d.result() != QDialog.DialogCode.Accepted
+    assert "还可以再试 1 次" in d.message.text()
+    enter(d, "1111")
+    assert d.is_locked()
+    assert "60 秒" in d.message.text() and "✘" in d.message.text()
+    assert not d.digit_buttons["5"].isEnabled() and not d.ok_button.isEnabled()
+    enter(d, "5791")  # the right PIN during the lockout does nothing
+    assert d.result() != QDialog.DialogCode.Accepted
+    clock.t += LOCKOUT_S + 1
+    d._update_lock()  # what the one-second timer does
+    assert d.ok_button.isEnabled()
+    enter(d, "5791")
+    assert d.result() == QDialog.DialogCode.Accepted
+
+
+def test_ask_pin_is_modal_and_answers(qtbot, ui_config):
+    set_pin(ui_config, "admin", "5791")
+    guard = PinGuard(now=FakeTime())
+    answer_next_modal(lambda d: enter(d, "5791"))
+    assert ask_pin(None, ui_config, "admin", guard=guard) is True
+    answer_next_modal(lambda d: d.cancel_button.click())
+    assert ask_pin(None, ui_config, "admin", guard=guard) is False
+    with pytest.raises(ValueError):
+        set_pin(ui_config, "trainer", "12")
+
+
+@pytest.fixture
+def admin(qtbot, ui_config, ui_store):
+    calls: list[str] = []
+    status = {"enrolled": False}
+    screen = AdminScreen(ui_store, ui_config, sync_now=lambda: calls.append("sync"),
+                         sync_status=lambda: status)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    screen.calls = calls  # type: ignore[attr-defined]
+    return screen
+
+
+def test_diagnostics_show_parked_reasons_log_tail_and_export(qtbot, ui_config, ui_store, demo,
+                                                             signing_key, clock, tmp_path):
+    sid = demo[1]["open_session"]
+    desk = CheckinDesk(ui_store, clock)
+    passes = [signing_key.issue(p, valid_from=NOW - timedelta(days=1))[0]
+              for p in demo[1]["parents"][:3]]
+    for text in passes:
+        desk.scan(text, sid, "camera")
+    parked_id = ui_store.records(sid)[0]["id"]
+    with ui_store.write():
+        ui_store.park(parked_id, "registration cancelled on the platform")
+    close_out_with_pin(ui_store, sid, clock=clock)
+    ui_config.log_dir.mkdir(parents=True, exist_ok=True)
+    (ui_config.log_dir / "kiosk.log").write_text(
+        "".join(f"2026-11-23 06:00:{i % 60:02d} INFO kiosk line {i}\n" for i in range(300))
+        + "".join(f"2026-11-23 06:01:00 INFO a careless line {t}\n" for t in passes),
+        encoding="utf-8")
+
+    calls: list[str] = []
+    screen = AdminScreen(ui_store, ui_config, sync_now=lambda: calls.append("sync"),
+                         sync_status=lambda: {"enrolled": True, "online": False,
+                                              "last_success": None, "last_error": "timed out"})
+    qtbot.addWidget(screen)
+    table = screen.parked_table
+    cells = [table.item(r, 3).text() for r in range(table.rowCount())]
+    assert "registration cancelled on the platform" in cells
+    assert any("等待扫描培训师码" in c for c in cells)
+    assert "被拒收 1" in screen.status_label.text() and "timed out" in screen.status_label.text()
+    log_text = screen.log_view.toPlainText()
+    assert len(log_text.splitlines()) == 200 and "kiosk line 299" in log_text
+    assert log_text.count("careless line S…(hidden)") == 3
+    for text in passes:  # base45 has a space: no piece of a pass survives either
+        assert not any(text[i:i + 10] in log_text for i in range(0, len(text) - 10))
+
+    assert screen.check_database() is True and "数据库检查通过" in screen.diag_message.text()
+    screen.sync_button.click()
+    assert calls == ["sync"]
+    out = screen.export_usb(tmp_path / "usb")
+    envelope = json.loads(out.read_text(encoding="utf-8"))
+    assert len(envelope["upload"]["records"]) == ui_store.record_counts()["pending"] == 2
+    assert "被拒收的 1 条不导出" in screen.diag_message.text()
+
+
+def test_settings_are_saved_and_signalled(qtbot, admin, ui_config):
+    assert "未注册" in admin.api_label.text()
+    admin.volume_slider.setValue(35)
+    admin.kiosk_check.setChecked(True)
+    admin.retention_spin.setValue(14)
+    admin.language_combo.setCurrentIndex(admin.language_combo.findData("en"))
+    admin.camera_combo.setCurrentIndex(admin.camera_combo.findData("none"))
+    with qtbot.waitSignal(admin.settings_changed, timeout=1000):
+        admin.save_button.click()
+    cfg = Config.load(ui_config.data_dir)
+    assert (cfg.get("volume"), cfg.get("kiosk_mode"), cfg.get("retention_days"),
+            cfg.get("language"), cfg.get("camera")) == (35, True, 14, "en", "none")
+    with qtbot.waitSignal(admin.leave_kiosk_mode, timeout=1000):
+        admin.leave_button.click()
+    with qtbot.waitSignal(admin.closed, timeout=1000):
+        admin.close_button.click()
+
+
+def test_admin_sets_the_trainer_pin(qtbot, admin, ui_config):
+    assert not pin_is_set(ui_config, "trainer") and "未设置" in admin.trainer_pin_state.text()
+
+    def twice(d) -> None:
+        enter(d, "2580")
+        enter(d, "2580")
+
+    answer_next_modal(twice)
+    admin.trainer_pin_button.click()
+    assert pin_is_set(ui_config, "trainer") and check_pin(ui_config, "trainer", "2580")
+    assert "已设置" in admin.trainer_pin_state.text()
