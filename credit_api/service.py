@@ -400,8 +400,14 @@ def sessions_page(conn: Connection, venue_id: int, cursor: str | None, limit: in
     rows = rows[:limit]
     if rows:
         seq, last_id = rows[-1].seq, rows[-1].id
+    trainer_ids = sorted({r.trainer_id for r in rows if r.trainer_id is not None})
+    trainers = [
+        Trainer(id=tr.id, name=tr.masked_name, organisation=tr.organisation)
+        for tr in conn.execute(select(t.trainers).where(t.trainers.c.id.in_(trainer_ids)))
+    ] if trainer_ids else []
     return SessionsPage(server_time=now, items=[_session_model(r) for r in rows],
-                        cursor=encode_cursor("sessions", seq, last_id), more=more)
+                        trainers=trainers, cursor=encode_cursor("sessions", seq, last_id),
+                        more=more)
 
 
 def registrations_page(conn: Connection, venue_id: int, cursor: str | None, limit: int,

@@ -200,8 +200,15 @@ def run(data_dir: Path | None = None, *, demo: bool = False, verbose: bool = Fal
         if pref(config, "kiosk_mode"):
             kiosk.window.set_kiosk_mode(True)
         else:
-            kiosk.window.resize(1280, 800)
-            kiosk.window.show()
+            # A window that fits the screen it opens on (a kiosk PC may have 1366×768 or less).
+            screen = app.primaryScreen()
+            avail = screen.availableGeometry() if screen else None
+            if avail is not None and (avail.width() < 1280 or avail.height() < 800):
+                kiosk.window.setGeometry(avail)
+                kiosk.window.showMaximized()
+            else:
+                kiosk.window.resize(1280, 800)
+                kiosk.window.show()
         if demo:
             kiosk.window.show_picker(auto_start=True)
         return app.exec()

@@ -286,6 +286,7 @@ class SyncEngine:
                     break
 
     def _apply_sessions(self, page) -> int:  # type: ignore[no-untyped-def]
+        self.store.put_trainers(page.trainers)
         return self.store.put_sessions(page.items)
 
     def _apply_registrations(self, page) -> int:  # type: ignore[no-untyped-def]

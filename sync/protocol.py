@@ -261,6 +261,8 @@ class SessionsPage(_Response):
     """Classes of the device's venue changed after ``cursor`` (new, changed, cancelled, closed)."""
 
     items: list[Session]
+    trainers: list[Trainer] = Field(
+        default=[], description="the trainers of these classes (masked names), for the kiosk's screens")
     cursor: Cursor = Field(description="opaque: pass it back to get only later changes")
     more: bool = Field(description="true when another page is ready right away")
 

@@ -258,6 +258,7 @@ def test_offline_then_online_end_to_end(own_platform, tmp_path):
     trainer = platform.demo["trainers"][0]
     store = Store(data / "kiosk.db")
     assert store.session(sid) is not None and len(store.trust_keys()) >= 1
+    assert "*" in (store.session(sid).trainer_name or "")  # trainers come with the classes
     platform.stop()  # the network goes away
     try:
         desk = CheckinDesk(store)

@@ -31,7 +31,15 @@ from kiosk.core.rules import (
     SessionStatus,
     WalkInPolicy,
 )
-from sync.protocol import Registration, Revocation, Session, SiteBundle, TrustKey, Venue
+from sync.protocol import (
+    Registration,
+    Revocation,
+    Session,
+    SiteBundle,
+    Trainer,
+    TrustKey,
+    Venue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -334,10 +342,7 @@ class Store:
         with self.write():
             v = bundle.venue
             self.put_venue(v)
-            self.db["trainers"].upsert_all(
-                [{"id": t.id, "name": t.name, "organisation": t.organisation} for t in bundle.trainers],
-                pk="id",
-            )
+            self.put_trainers(bundle.trainers)
             self.put_sessions(bundle.sessions)
             session_ids = [s.id for s in bundle.sessions]
             if session_ids:
@@ -387,6 +392,11 @@ class Store:
             if row["id"] in locally_closed:
                 row["status"] = "closed"
         self.db["sessions"].upsert_all(rows, pk="id")
+        return len(rows)
+
+    def put_trainers(self, trainers: Iterable[Trainer]) -> int:
+        rows = [{"id": t.id, "name": t.name, "organisation": t.organisation} for t in trainers]
+        self.db["trainers"].upsert_all(rows, pk="id")
         return len(rows)
 
     def put_registrations(self, regs: Iterable[Registration]) -> int:

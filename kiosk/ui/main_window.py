@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         sync.status_changed.connect(self.scan.update_sync)
         sync.status_changed.connect(self._on_sync_status)
         if scanner is not None:
-            scanner.code_scanned.connect(self.scan.camera_code)
+            scanner.code_scanned.connect(self._camera_code)
             scanner.preview.connect(self.scan.show_preview)
             scanner.notice.connect(self.scan.show_notice)
         self._opener = _SourceOpener(self)
@@ -131,6 +131,15 @@ class MainWindow(QMainWindow):
         leave.activated.connect(self.request_leave_kiosk_mode)
         self.stack.currentChanged.connect(
             lambda _i: self.screen_changed.emit(self.stack.currentWidget().objectName()))
+
+    @Slot(str, str)
+    def _camera_code(self, text: str, method: str) -> None:
+        """Camera codes go to whichever screen is showing: check-in, or a trainer's close-out."""
+        current = self.stack.currentWidget()
+        if current is self.scan:
+            self.scan.camera_code(text, method)
+        elif hasattr(current, "accept_code"):
+            current.accept_code(text)
 
     # -- helpers -----------------------------------------------------------------------------
 

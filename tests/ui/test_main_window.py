@@ -127,3 +127,23 @@ def test_every_screen_fits_a_1366x768_kiosk(qtbot, kiosk, demo, signing_key):
         wedge_type(w.scan, text)
     hint = w.minimumSizeHint()  # the largest of all screens (a stacked widget)
     assert hint.width() <= 1366 and hint.height() <= 768, hint
+
+
+def test_camera_codes_reach_the_close_out_screen(qtbot, kiosk, demo, signing_key, monkeypatch):
+    """A trainer may hold their pass to the camera: it goes to close-out, not to check-in."""
+    w = kiosk.window
+    w.show()
+    w.start()
+    qtbot.waitUntil(lambda: w.picker.selected() is not None, timeout=5000)
+    w.picker.start()
+    w.scan.closeout_button.click()
+    screen = w._extra["closeout"]
+    got: list[str] = []
+    monkeypatch.setattr(screen, "accept_code", got.append)
+    checked: list[str] = []
+    monkeypatch.setattr(w.scan, "submit", lambda text, method: checked.append(text))
+    w._camera_code("TRAINER-PASS-TEXT", "camera")
+    assert got == ["TRAINER-PASS-TEXT"] and checked == []
+    screen.cancelled.emit()
+    w._camera_code("PARENT-PASS-TEXT", "camera")
+    assert checked == ["PARENT-PASS-TEXT"]
