@@ -8,20 +8,18 @@ import hashlib
 import json
 import logging
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlparse
 
 from kiosk.config import Config
 from kiosk.core.closeout import Addition, CloseoutError, Removal, close_out
 from kiosk.core.store import Store, to_iso
 from sync import credentials
-from sync.client import ApiClient
+from sync.client import ApiClient, reachable
 from sync.engine import SyncEngine, SyncResult, purge_expired
 
 log = logging.getLogger(__name__)
@@ -86,17 +84,6 @@ def cmd_enrol(args: argparse.Namespace, cfg: Config, store: Store, out: TextIO) 
     return 0 if result.ok else 1
 
 
-def _probe(url: str, timeout: float = 1.0) -> bool:
-    """Is the API's host reachable at all?  A cheap check while backing off."""
-    parts = urlparse(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "localhost", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 def run_sync(cfg: Config, store: Store, *, force: bool = True) -> SyncResult:
     engine, _ = build_engine(cfg, store)
     result = engine.run_once(force=force)
@@ -140,7 +127,7 @@ def cmd_sync(args: argparse.Namespace, cfg: Config, store: Store, out: TextIO) -
             deadline = time.monotonic() + wait
             while not stop.is_set() and time.monotonic() < deadline:
                 stop.wait(min(2.0, max(0.0, deadline - time.monotonic())))
-                if not was_online and _probe(creds.api_url):
+                if not was_online and reachable(creds.api_url):
                     engine.sync_now()  # the network is back: do not sit out the back-off
                     break
     except KeyboardInterrupt:

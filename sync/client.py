@@ -178,3 +178,18 @@ def _page(cursor: str | None, limit: int) -> dict[str, Any]:
     if cursor:
         params["cursor"] = cursor
     return params
+
+
+def reachable(url: str, timeout: float = 1.0) -> bool:
+    """Is the API's host reachable at all?  A cheap TCP check while backing off, so a network
+    that comes back is used at once instead of after the back-off wait."""
+    import socket
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "localhost", port), timeout=timeout):
+            return True
+    except OSError:
+        return False

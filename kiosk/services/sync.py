@@ -19,31 +19,19 @@ import socket
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from kiosk.core.clock import Clock
 from kiosk.core.store import Store
 from sync import credentials
-from sync.client import ApiClient
+from sync.client import ApiClient, reachable
 from sync.engine import CLOCK_WARNING_MS, SyncEngine, SyncResult, purge_expired
 from sync.enrolment import EnrolError, enrol  # noqa: F401  (re-exported for the UI)
 
 log = logging.getLogger(__name__)
 
 _STOP = ("stop",)
-
-
-def _probe(url: str, timeout: float = 1.0) -> bool:
-    """Is the API host reachable at all?  A cheap check before skipping the back-off wait."""
-    parts = urlparse(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "localhost", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 def read_status(data_dir: Path, store: Store, result: SyncResult | None = None,
@@ -241,7 +229,7 @@ class SyncService(QObject):
 
     def _pass(self, engine: SyncEngine, store: Store, *, force: bool, was_online: bool) -> SyncResult:
         if not force and not was_online and engine.client is not None \
-                and engine.seconds_until_due() > 0 and _probe(engine.client.base_url):
+                and engine.seconds_until_due() > 0 and reachable(engine.client.base_url):
             engine.sync_now()  # the network is back: do not sit out the back-off
         result = engine.run_once(force=force)
         if result.ok:
