@@ -240,6 +240,71 @@ def test_rejected_record_is_parked_with_its_reason(platform, tmp_path):
     store.close()
 
 
+def test_class_cancelled_upstream_shows_as_cancelled(platform, tmp_path):
+    from sync.protocol import Session
+
+    data = tmp_path / "kiosk"
+    enrol(platform, data)
+    store = Store(data / "kiosk.db")
+    open_id = platform.demo["open_session"]
+    s = next(x for x in store.sessions() if x.status.value == "scheduled" and x.id != open_id)
+    with platform.engine.begin() as conn:
+        svc.put_session(conn, Session(
+            id=s.id, venue_id=s.venue_id, title=s.title, series=s.series, stage=s.stage,
+            starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity, credits=s.credits,
+            room=s.room, trainer_id=s.trainer_id, walk_in_policy=s.walk_in_policy.value,
+            checkout_required=s.checkout_required, status="cancelled"))
+    result = engine_for(data, store).run_once(force=True)
+    assert result.ok and result.downloaded >= 1
+    assert store.session(s.id).status.value == "cancelled"
+    text, _ = platform.issue(platform.demo["parents"][1198])
+    assert CheckinDesk(store).scan(text, s.id).outcome is Outcome.CLASS_CANCELLED
+    store.close()
+
+
+def test_interrupted_download_resumes_from_its_cursor(platform, tmp_path):
+    from sync.client import ApiFailure, Disposition
+
+    data = tmp_path / "kiosk"
+    enrol(platform, data)
+    full = Store(data / "kiosk.db")
+    expected = full.db["registrations"].count
+    full.close()
+    # A second, fresh kiosk whose line drops after three small pages of registrations.
+    data2 = tmp_path / "kiosk2"
+    enrol(platform, data2)
+    store = Store(data2 / "kiosk.db")
+    with store.write():
+        store.conn.execute("DELETE FROM registrations")
+        store.delete_meta("cursor_registrations")
+    creds = credentials.load(data2)
+    pages: list[str | None] = []
+
+    class FlakyClient(ApiClient):
+        def registrations(self, cursor, limit=5000):  # type: ignore[no-untyped-def]
+            pages.append(cursor)
+            if len(pages) == 4:
+                raise ApiFailure(Disposition.RETRY, "cannot reach the credit API (offline?)")
+            return super().registrations(cursor, limit=100)
+
+    eng = SyncEngine(store, FlakyClient(creds.api_url, creds.token))
+    assert not eng.run_once(force=True).ok
+    assert store.db["registrations"].count == 300
+    saved = store.get_meta("cursor_registrations")
+    assert saved == pages[3]  # the cursor of the last page applied
+    resumed: list[str | None] = []
+
+    class CountingClient(ApiClient):
+        def registrations(self, cursor, limit=5000):  # type: ignore[no-untyped-def]
+            resumed.append(cursor)
+            return super().registrations(cursor, limit=limit)
+
+    assert SyncEngine(store, CountingClient(creds.api_url, creds.token)).run_once(force=True).ok
+    assert resumed[0] == saved  # it picked up where it stopped, not from the start
+    assert store.db["registrations"].count == expected
+    store.close()
+
+
 @pytest.fixture
 def own_platform(tmp_path):
     p = Platform(tmp_path / "platform", parents=1000)
