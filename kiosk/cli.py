@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "demo folder; with --cli, the check-in flow as text")
     p.add_argument("--cli", action="store_true",
                    help="with --demo: the text demo, no window")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this PC and install (database, trust list, QR decoder, "
+                        "translations, sounds, camera, Qt); exit 0 when nothing failed, else 1")
+    p.add_argument("--json", dest="self_test_json", action="store_true",
+                   help="with --self-test: the report as JSON")
     _add_common(p, top=True)
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
 
@@ -356,6 +361,12 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
     if stdout is None and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
+    if args.self_test:
+        from kiosk import selftest
+        from kiosk.logsetup import setup_logging
+
+        setup_logging(None, verbose=args.verbose)  # the report says it all; nothing is written
+        return selftest.main(args.data_dir, as_json=args.self_test_json, out=out)
     try:
         cfg = Config.load(args.data_dir or default_data_dir())
     except ValueError as exc:

@@ -138,8 +138,10 @@ class DemoPlatform:
             from credit_api import keys as ckeys
             from credit_api import service as svc
         except ImportError as exc:
-            raise DemoError("the demo needs the reference server: pip install 'starkiosk[server]'"
-                            f" ({exc})") from exc
+            raise DemoError("the windowed demo runs the reference credit API, which this install "
+                            "does not include (a kiosk bundle never does). Use `starkiosk --demo "
+                            "--cli` for the text demo, or a development install with "
+                            f"pip install 'starkiosk[server]' ({exc})") from exc
         self.svc = svc
         root.mkdir(parents=True, exist_ok=True)
         self.files = ckeys.KeyFiles(root / "keys")

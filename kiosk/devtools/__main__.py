@@ -7,6 +7,7 @@
     sounds [--out DIR]          the success / warning / failure WAVs (assets/sounds)
     i18n [--check]              lupdate → fill English from kiosk/i18n/en_strings.py → lrelease
     screenshots [--out DIR]     every screen in Chinese under offscreen Qt (docs/screenshots)
+    selftest-png [--out FILE]   the self-test's QR image (assets/selftest/qr.png), fixed text
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     sh = sub.add_parser("screenshots", help="pictures of every screen (offscreen Qt)")
     sh.add_argument("--out", type=Path, default=None, help="default: docs/screenshots")
 
+    st = sub.add_parser("selftest-png", help="the QR image `starkiosk --self-test` decodes")
+    st.add_argument("--out", type=Path, default=None, help="default: assets/selftest/qr.png")
+
     t = sub.add_parser("i18n", help="refresh and compile the English translation")
     t.add_argument("--check", action="store_true",
                    help="only check: fail if a string is untranslated or lost a placeholder")
@@ -110,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in take_screenshots(args.out or assets_dir().parent / "docs" / "screenshots"):
                 print(str(path))
+        elif args.cmd == "selftest-png":
+            from kiosk.assets import assets_dir
+            from kiosk.core.qr import render_png
+            from kiosk.selftest import SELFTEST_PNG, SELFTEST_TEXT
+
+            print(str(render_png(SELFTEST_TEXT, args.out or assets_dir().joinpath(*SELFTEST_PNG))))
         elif args.cmd == "sounds":
             from kiosk.assets import assets_dir
             from kiosk.devtools.sounds import make_sounds

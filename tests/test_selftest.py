@@ -1,0 +1,136 @@
+"""`starkiosk --self-test`: every check, its report, and the exit status a site admin sees."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk import selftest
+from kiosk.cli import main
+from kiosk.core.store import Store
+from kiosk.devtools.demo_data import make_bundle
+from kiosk.devtools.keys import SigningKey
+
+from .conftest import NOW
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["--self-test", *args], stdout=out)
+    return code, out.getvalue()
+
+
+def by_name(report: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in report["checks"]}
+
+
+def test_fresh_folder_passes_with_warnings(tmp_path: Path) -> None:
+    code, text = run_cli("--data-dir", str(tmp_path), "--json")
+    report = json.loads(text)
+    checks = by_name(report)
+    assert code == 0 and report["ok"] is True
+    assert list(checks) == ["store", "trust list", "decoder", "translations", "sounds",
+                            "camera", "qt"]
+    assert checks["store"]["status"] == "ok"
+    assert (tmp_path / "kiosk.db").exists()  # opened or created in the data folder
+    assert checks["trust list"]["status"] == "warn"
+    assert "not enrolled yet" in checks["trust list"]["detail"]
+    for name in ("decoder", "translations", "sounds", "qt"):
+        assert checks[name]["status"] == "ok", checks[name]
+
+
+def test_enrolled_kiosk_reports_its_keys(tmp_path: Path, signing_key: SigningKey) -> None:
+    bundle, _ = make_bundle([signing_key.trust_key()], now=NOW, parents=5)
+    with Store(tmp_path / "kiosk.db") as store:
+        store.import_bundle(bundle)
+    checks = by_name(selftest.run_checks(tmp_path, camera="none").to_json())
+    assert checks["trust list"]["status"] == "ok"
+    assert "1 platform key" in checks["trust list"]["detail"]
+    assert checks["camera"]["status"] == "warn"  # scanner only: a warning, never a failure
+
+
+def test_readable_report(tmp_path: Path) -> None:
+    code, text = run_cli("--data-dir", str(tmp_path))
+    assert code == 0
+    assert "[ OK ] decoder" in text
+    assert "[WARN] trust list" in text
+    assert text.rstrip().endswith("warning(s).")
+
+
+def test_damaged_database_fails(tmp_path: Path) -> None:
+    (tmp_path / "kiosk.db").write_bytes(b"this is not a database" * 200)
+    code, text = run_cli("--data-dir", str(tmp_path), "--json")
+    report = json.loads(text)
+    checks = by_name(report)
+    assert code == 1 and report["ok"] is False
+    assert checks["store"]["status"] == "fail"
+    assert "restore" in checks["store"]["detail"]  # says what to do
+    assert checks["decoder"]["status"] == "ok"  # one failure does not stop the others
+
+
+def test_missing_bundled_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty_assets = tmp_path / "assets"
+    empty_assets.mkdir()
+    monkeypatch.setattr("kiosk.assets.assets_dir", lambda: empty_assets)
+    code, text = run_cli("--data-dir", str(tmp_path / "data"))
+    assert code == 1
+    assert "[FAIL] decoder" in text and "bundled file missing" in text
+    assert "[FAIL] sounds" in text
+    assert "FAILED: 2 check(s) failed" in text
+
+
+def test_damaged_sound_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assets = tmp_path / "assets"
+    (assets / "sounds").mkdir(parents=True)
+    for name in selftest.SOUNDS:
+        (assets / "sounds" / f"{name}.wav").write_bytes(b"RIFF\0\0\0\0not a wave")
+    monkeypatch.setattr("kiosk.assets.assets_dir", lambda: assets)
+    checks = by_name(selftest.run_checks(tmp_path / "data", camera="none").to_json())
+    assert checks["sounds"]["status"] == "fail"
+    assert "not a valid WAV" in checks["sounds"]["detail"]
+
+
+def test_wrong_translation_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selftest, "KNOWN_TRANSLATION", ("AdminScreen", "状态与管理", "Nope"))
+    checks = by_name(selftest.run_checks(tmp_path, camera="none").to_json())
+    assert checks["translations"]["status"] == "fail"
+
+
+def test_unwritable_data_folder_uses_a_temporary_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selftest, "_writable", lambda folder: False)
+    checks = by_name(selftest.run_checks(tmp_path / "locked", camera="none").to_json())
+    assert checks["store"]["status"] == "warn"
+    assert "not writable" in checks["store"]["detail"]
+    assert not (tmp_path / "locked" / "kiosk.db").exists()
+
+
+def test_no_camera_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.scan.sources import NullSource
+
+    monkeypatch.setattr("kiosk.scan.sources.make_source", lambda spec: NullSource())
+    checks = by_name(selftest.run_checks(tmp_path, camera="camera:0").to_json())
+    assert checks["camera"]["status"] == "warn"
+    assert "scanner" in checks["camera"]["detail"]
+
+
+def test_unexpected_error_is_a_failure_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(ctx: object) -> str:
+        raise RuntimeError("broken install")
+
+    monkeypatch.setattr(selftest, "CHECKS", [("qt", boom), *selftest.CHECKS[:1]])
+    report = selftest.run_checks(tmp_path, camera="none")
+    assert report.failed
+    assert report.checks[0].detail == "RuntimeError: broken install"
+    assert report.checks[1].status == "ok"
+
+
+def test_bundled_qr_matches_the_fixed_text() -> None:
+    from kiosk.assets import asset_path
+    from kiosk.scan.decoder import decode_file
+
+    assert decode_file(str(asset_path(*selftest.SELFTEST_PNG))).texts == [selftest.SELFTEST_TEXT]
