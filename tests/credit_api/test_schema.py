@@ -82,8 +82,15 @@ def test_schemathesis_finds_nothing(world: World) -> None:
             "--request-timeout", "20",
         ]
         env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env,
-                              cwd=world.backend.data_dir)
+        for _attempt in range(2):
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env,
+                                  cwd=world.backend.data_dir)
+            # CPython 3.11.7 can raise "SystemError: AST constructor recursion depth mismatch"
+            # inside hypothesis' code generation: an interpreter bug, not a finding about the
+            # API.  Run once more in that case only; any real failure is reported as it is.
+            if proc.returncode == 0 or "AST constructor recursion depth" not in (
+                    proc.stdout + proc.stderr):
+                break
     text = proc.stdout
     start = text.find("FAILURES")
     tail = text[start:start + 6000] if start >= 0 else "\n".join(text.splitlines()[-60:])
