@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import platform
 import sqlite3
 import statistics
 import sys
@@ -35,7 +33,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+
+from benchlib import machine
 
 from kiosk.core.desk import CheckinDesk
 from kiosk.core.store import Store
@@ -43,16 +42,6 @@ from kiosk.devtools.demo_data import make_bundle
 from kiosk.devtools.keys import keygen
 
 TARGET_P95_MS = 2.0
-
-
-def machine() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-        "loadavg_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
 
 
 def stats_ms(ns: list[int]) -> dict[str, float]:

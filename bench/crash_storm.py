@@ -39,7 +39,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import random
 import select
 import signal
@@ -52,17 +51,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from benchlib import machine
+
 READ_TIMEOUT_S = 20.0  # a child that prints nothing for this long is hung: a finding
-
-
-def machine() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-        "loadavg_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
 
 
 # ---------------------------------------------------------------------------

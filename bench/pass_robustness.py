@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import sys
 import time
@@ -24,17 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import base45  # noqa: E402
+from benchlib import machine  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
 from kiosk.core import passes  # noqa: E402
 from kiosk.core.passes import PassData, PassError, Role  # noqa: E402
 
 ALPHABET = base45.BASE45_CHARSET
-
-
-def machine() -> dict:
-    return {"nproc": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform()}
 
 
 def main() -> None:

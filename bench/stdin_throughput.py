@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import sqlite3
 import statistics
@@ -40,22 +38,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchlib import machine
+
 from kiosk.core.store import Store
 from kiosk.devtools.demo_data import make_bundle
 from kiosk.devtools.keys import keygen
 
 TARGET_RATE = 20.0
 MAX_DEMO_PARENTS = 9990  # make_bundle: capacity = parents + 10 ≤ 10,000
-
-
-def machine() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-        "loadavg_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
 
 
 def command(data_dir: Path, session: int) -> list[str]:

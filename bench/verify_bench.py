@@ -19,29 +19,16 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import platform
-import sqlite3
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
-from typing import Any
 
+from benchlib import machine
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.core import passes
 from kiosk.devtools.keys import SigningKey
-
-
-def machine() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-        "loadavg_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-    }
 
 
 def percentiles(ns: list[int]) -> dict[str, float]:

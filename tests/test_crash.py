@@ -34,6 +34,8 @@ pytestmark = [
 
 def _load_storm() -> ModuleType:
     path = Path(__file__).resolve().parents[1] / "bench" / "crash_storm.py"
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))  # for its `import benchlib`, as when run as a script
     spec = importlib.util.spec_from_file_location("crash_storm", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

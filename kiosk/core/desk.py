@@ -159,6 +159,8 @@ class CheckinDesk:
                         kind=decision.record, session_id=session.id, parent_id=parent_id,
                         pass_id=pass_id, method=method, walk_in=decision.walk_in,
                         device_time=device_now, masked_name=reg.masked_name if reg else None,
+                        # The offset this decision used (read once per scan, in _now()).
+                        clock_offset_ms=round((now - device_now).total_seconds() * 1000),
                     )
                 )
             else:

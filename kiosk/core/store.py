@@ -107,6 +107,7 @@ class NewRecord:
     walk_in: bool
     device_time: datetime
     masked_name: str | None
+    clock_offset_ms: int = 0  # server time − device time, as known when the record was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -644,13 +645,12 @@ class Store:
 
     def insert_record(self, rec: NewRecord) -> str:
         record_id = str(uuid.uuid4())
-        offset = int(self.get_meta("clock_offset_ms", "0") or 0)
         self.conn.execute(
             "INSERT INTO records (id, kind, session_id, parent_id, pass_id, method, walk_in, "
             "device_time, clock_offset_ms, masked_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record_id, rec.kind.value, rec.session_id, rec.parent_id, rec.pass_id, rec.method,
-                int(rec.walk_in), to_iso(rec.device_time), offset, rec.masked_name,
+                int(rec.walk_in), to_iso(rec.device_time), rec.clock_offset_ms, rec.masked_name,
             ),
         )
         return record_id
