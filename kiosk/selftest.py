@@ -135,7 +135,7 @@ def check_trust(ctx: _Context) -> str:
 
 def check_decoder(ctx: _Context) -> str:
     from kiosk.assets import asset_path
-    from kiosk.scan.decoder import decode_file
+    from kiosk.services.camera import decode_file
 
     try:
         path = asset_path(*SELFTEST_PNG)
@@ -145,7 +145,7 @@ def check_decoder(ctx: _Context) -> str:
     if result.texts != [SELFTEST_TEXT]:
         raise CheckFailed(f"the test QR code did not decode as expected (got {len(result.texts)} "
                           "code(s)); reinstall the kiosk")
-    return f"test QR code decoded in {result.ms:.1f} ms (zxing-cpp, OpenCV image loading)"
+    return f"test QR code decoded in {result.ms:.1f} ms (zxing-cpp, Qt image loading)"
 
 
 def check_translations(ctx: _Context) -> str:
@@ -191,13 +191,24 @@ def check_sounds(ctx: _Context) -> str:
 
 
 def check_camera(ctx: _Context) -> str:
-    from kiosk.scan.sources import NullSource, make_source
+    from kiosk.scan.sources import NullSource, SourceError
 
     if not ctx.camera_spec.startswith("camera:"):
         raise CheckWarning(f"no camera configured ({ctx.camera_spec}): the USB scanner and "
                            "manual check-in work")
-    with _quiet_opencv():
-        source = make_source(ctx.camera_spec)
+    try:
+        from kiosk.services.camera import camera_backend, open_frame_source
+
+        backend = camera_backend()
+    except ImportError as exc:
+        raise CheckWarning(f"the camera cannot be used: Qt Multimedia does not load ({exc}); "
+                           "the USB scanner and manual check-in still work") from exc
+    except (ValueError, SourceError) as exc:
+        raise CheckWarning(f"the camera cannot be used: {exc}") from exc
+    if backend == "qt":
+        _qt_app()  # the Qt camera lives in a Qt application
+    with _quiet_opencv(backend):
+        source = open_frame_source(ctx.camera_spec, backend=backend)
     try:
         if isinstance(source, NullSource):
             raise CheckWarning(f"no camera at {ctx.camera_spec} (not connected, in use, or no "
@@ -206,31 +217,25 @@ def check_camera(ctx: _Context) -> str:
         deadline = time.monotonic() + 3.0
         while frame is None and time.monotonic() < deadline:
             frame = source.read()
+    except SourceError as exc:
+        raise CheckWarning(f"camera {ctx.camera_spec} fails: {exc}") from exc
     finally:
         source.close()
     if frame is None:
         raise CheckWarning(f"camera {ctx.camera_spec} opens but sent no picture within 3 s")
     h, w = frame.image.shape[:2]
-    return f"{ctx.camera_spec} delivers {w}x{h} frames"
+    return f"{ctx.camera_spec} delivers {w}x{h} frames ({backend} back-end)"
 
 
 def check_qt(ctx: _Context) -> str:
     try:
         from PySide6.QtGui import QFontDatabase, QGuiApplication, QImage, QPainter
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QApplication  # noqa: F401  (the widgets library loads)
     except ImportError as exc:
         raise CheckFailed(f"Qt's libraries cannot be loaded ({exc}): install the system packages "
                           "listed in docs/install.md") from exc
 
-    app = QGuiApplication.instance()
-    if app is None:
-        # Offscreen always: a missing display must not abort the self-test, and it proves the
-        # bundle's Qt libraries and platform plugins load.  (The window itself needs the
-        # platform's own plugin: xcb/wayland on Linux, windows on Windows.)
-        # A QApplication (not just QGuiApplication): the kiosk's widgets load too, and a process
-        # that goes on to open windows (or a test run) can reuse it.
-        app = QApplication(["starkiosk-selftest", "-platform", "offscreen"])
-        _KEEP.append(app)  # one per process; it lives until the process ends
+    _qt_app()
     image = QImage(64, 32, QImage.Format.Format_RGB32)
     painter = QPainter(image)
     painter.drawText(2, 20, "签到 ok")
@@ -247,6 +252,18 @@ def check_qt(ctx: _Context) -> str:
     return f"Qt {_qt_version()} starts ({name}); {len(families)} fonts, {len(cjk)} with Chinese"
 
 
+def _qt_app() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        # Offscreen always: a missing display must not abort the self-test, and it proves the
+        # bundle's Qt libraries and platform plugins load.  (The window itself needs the
+        # platform's own plugin: xcb/wayland on Linux, windows on Windows.)
+        # A QApplication (not just QGuiApplication): the kiosk's widgets load too, and a process
+        # that goes on to open windows (or a test run) can reuse it.
+        _KEEP.append(QApplication(["starkiosk-selftest", "-platform", "offscreen"]))
+
+
 def _qt_version() -> str:
     from PySide6.QtCore import qVersion
 
@@ -254,8 +271,11 @@ def _qt_version() -> str:
 
 
 @contextmanager
-def _quiet_opencv() -> Iterator[None]:
+def _quiet_opencv(backend: str) -> Iterator[None]:
     """OpenCV prints its own warnings when no camera is there; the report says it once."""
+    if backend != "opencv":
+        yield
+        return
     import cv2
 
     try:

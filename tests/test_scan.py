@@ -18,7 +18,7 @@ from kiosk.core.rules import Outcome
 from kiosk.devtools.demo_data import session_id
 from kiosk.devtools.frames import VARIANTS, code_image, render, write_video
 from kiosk.scan.debounce import Debouncer
-from kiosk.scan.decoder import QrDecoder, decode_file
+from kiosk.scan.decoder import QrDecoder
 from kiosk.scan.pipeline import ScanPipeline
 from kiosk.scan.sources import FileSource, NullSource, SourceError, make_source
 from kiosk.scan.wedge import WedgeAssembler
@@ -72,16 +72,6 @@ def test_decoder_empty_frame_and_corners(texts):
     (x0, y0), _, (x2, y2), _ = found.corners
     assert 0 <= x0 < x2 <= img.shape[1] and 0 <= y0 < y2 <= img.shape[0]
     assert passes.verify(found.text, {}, NOW).data is not None  # parses as a pass
-
-
-def test_decode_file(tmp_path, texts):
-    path = tmp_path / "码.png"  # a non-ASCII file name, as on a Chinese desktop
-    cv2.imencode(".png", code_image(texts[0]))[1].tofile(str(path))
-    assert decode_file(str(path)).texts == [texts[0]]
-    bad = tmp_path / "not.png"
-    bad.write_bytes(b"nope")
-    with pytest.raises(ValueError, match="not an image"):
-        decode_file(str(bad))
 
 
 # -- debounce ------------------------------------------------------------------------------

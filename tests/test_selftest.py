@@ -131,6 +131,6 @@ def test_unexpected_error_is_a_failure_not_a_crash(
 
 def test_bundled_qr_matches_the_fixed_text() -> None:
     from kiosk.assets import asset_path
-    from kiosk.scan.decoder import decode_file
+    from kiosk.services.camera import decode_file
 
     assert decode_file(str(asset_path(*selftest.SELFTEST_PNG))).texts == [selftest.SELFTEST_TEXT]

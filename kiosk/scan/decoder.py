@@ -2,7 +2,9 @@
 
 Measured on this kind of machine zxing-cpp decodes a 720p frame in ~2 ms and rejects an empty one
 in ~1.5 ms, with far better success on distorted frames than OpenCV's own detector
-(docs/benchmarks.md), so OpenCV only captures and converts.
+(docs/benchmarks.md).  Frames arrive gray from the Qt camera, or BGR from OpenCV's; only the
+latter needs OpenCV to convert, and it is imported only then (the bundle has no OpenCV).
+Image files are read by Qt: :func:`kiosk.services.camera.decode_file`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import zxingcpp
 
@@ -37,6 +38,8 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     """BGR (or BGRA) camera frame → 8-bit gray; gray frames pass through."""
     if frame.ndim == 2:
         return frame
+    import cv2  # colour frames come from OpenCV's own sources, so OpenCV is there
+
     if frame.shape[2] == 4:
         return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
     return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
@@ -71,7 +74,7 @@ class QrDecoder:
         t0 = time.perf_counter()
         gray = to_gray(frame)
         inverted = self.invert == "alternate" and self._inverted_next
-        image = cv2.bitwise_not(gray) if inverted else gray
+        image = np.invert(gray) if inverted else gray
         found = []
         for b in zxingcpp.read_barcodes(image, formats=self._formats, **self._opts):
             if not b.valid or not b.text:
@@ -83,12 +86,3 @@ class QrDecoder:
         if self.invert == "alternate" and not found:
             self._inverted_next = not inverted  # nothing here: look the other way next frame
         return DecodeResult(tuple(found), (time.perf_counter() - t0) * 1000)
-
-
-def decode_file(path: str) -> DecodeResult:
-    """Decode an image file (for `starkiosk decode` and support staff)."""
-    data = np.fromfile(path, dtype=np.uint8)  # works with non-ASCII paths on Windows too
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
-    if image is None:
-        raise ValueError(f"{path} is not an image this kiosk can read (PNG, JPEG, BMP …)")
-    return QrDecoder().decode(image)

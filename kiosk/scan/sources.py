@@ -2,6 +2,10 @@
 
 ``make_source("camera:0" | "file:PATH" | "none")`` picks one; a camera that cannot be opened
 gives a :class:`NullSource` carrying a notice for the screen instead of an exception.
+
+The camera and video files here go through OpenCV, imported only when one is opened: the
+installable bundle leaves OpenCV out and captures through Qt instead
+(:mod:`kiosk.services.camera`, which also picks between the two).
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    import cv2
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +33,15 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
 
 class SourceError(Exception):
     """The source cannot deliver frames; the message says why."""
+
+
+def _opencv():  # -> the cv2 module
+    try:
+        import cv2
+    except ImportError as exc:
+        raise SourceError("OpenCV is not installed (the bundle leaves it out): "
+                          "use the qt camera back-end") from exc
+    return cv2
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,7 @@ class CameraSource:
         self._failures = 0
 
     def open(self) -> None:
+        cv2 = _opencv()
         cap = cv2.VideoCapture(self.device)
         if not cap.isOpened():
             cap.release()
@@ -122,11 +139,13 @@ class FileSource:
     """Plays a video file or a folder/glob of images, in a loop, paced like a camera."""
 
     def __init__(self, path: str | os.PathLike[str], *, fps: float = 30.0, loop: bool = True,
-                 realtime: bool = True) -> None:
+                 realtime: bool = True,
+                 loader: Callable[[Path], np.ndarray | None] | None = None) -> None:
         self.path = Path(path)
         self.name = f"file:{self.path}"
         self.notice: str | None = None
         self.fps, self.loop, self.realtime = fps, loop, realtime
+        self._load = loader or _opencv_imread  # image files → array (BGR or gray), None if unreadable
         self._images: list[Path] | None = None
         self._cap: cv2.VideoCapture | None = None
         self._pos = 0
@@ -147,7 +166,7 @@ class FileSource:
         if files:
             self._images = files
         else:
-            cap = cv2.VideoCapture(str(self.path))
+            cap = _opencv().VideoCapture(str(self.path))
             if not cap.isOpened():
                 raise SourceError(f"{self.path} is not a video or image this kiosk can play")
             self._cap = cap
@@ -160,14 +179,14 @@ class FileSource:
                 if not self.loop:
                     return None
                 self._pos = 0
-            image = cv2.imread(str(self._images[self._pos]), cv2.IMREAD_COLOR)
+            image = self._load(self._images[self._pos])
             self._pos += 1
             return image
         if self._cap is None:
             return None
         ok, image = self._cap.read()
         if not ok and self.loop:
-            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            self._cap.set(_opencv().CAP_PROP_POS_FRAMES, 0)
             ok, image = self._cap.read()
         return image if ok else None
 
@@ -197,6 +216,12 @@ class FileSource:
     @property
     def ended(self) -> bool:
         return self._ended
+
+
+def _opencv_imread(path: Path) -> np.ndarray | None:
+    cv2 = _opencv()
+    data = np.fromfile(path, dtype=np.uint8)  # works with non-ASCII paths on Windows too
+    return cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
 
 
 def make_source(spec: str) -> FrameSource:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 
-import cv2
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QObject, QPointF, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoder import DecodeResult, QrDecoder
@@ -23,19 +22,30 @@ log = logging.getLogger(__name__)
 
 
 def preview_image(frame: np.ndarray, result: DecodeResult | None, width: int) -> QImage:
-    """A scaled RGB copy of the frame with each found code outlined, as a QImage that owns its data."""
+    """A scaled RGB copy of the frame with each found code outlined, as a QImage that owns its data.
+
+    Gray frames (the Qt camera's) show gray; BGR frames (OpenCV's) in colour.  Qt does the
+    scaling and drawing, so this needs no OpenCV.
+    """
     h, w = frame.shape[:2]
+    pixels = np.ascontiguousarray(frame)
+    fmt = QImage.Format.Format_Grayscale8 if pixels.ndim == 2 else (
+        QImage.Format.Format_BGR888 if pixels.shape[2] == 3 else QImage.Format.Format_ARGB32)
+    image = QImage(pixels.data, w, h, pixels.strides[0], fmt)
     scale = width / w if w > width else 1.0
-    small = cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
-        if scale != 1.0 else frame.copy()
-    if small.ndim == 2:
-        small = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
-    for found in result.found if result else ():
-        pts = np.array([[round(x * scale), round(y * scale)] for x, y in found.corners], np.int32)
-        cv2.polylines(small, [pts], True, (60, 200, 60), max(2, round(small.shape[1] / 200)))
-    rgb = np.ascontiguousarray(cv2.cvtColor(small, cv2.COLOR_BGR2RGB))
-    image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888)
-    return image.copy()
+    if scale != 1.0:
+        image = image.scaled(round(w * scale), round(h * scale), Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    image = image.convertToFormat(QImage.Format.Format_RGB888)  # a copy: owns its data
+    found = result.found if result else ()
+    if found:
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(60, 200, 60), max(2, round(image.width() / 200))))
+        for code in found:
+            painter.drawPolygon(QPolygonF([QPointF(x * scale, y * scale) for x, y in code.corners]))
+        painter.end()
+    return image
 
 
 class ScanService(QObject):

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
@@ -42,16 +42,20 @@ log = logging.getLogger(__name__)
 
 
 class _SourceOpener(QObject):
-    """Opens a frame source off the GUI thread (a camera can take a second to open)."""
+    """Opens a frame source off the GUI thread (an OpenCV camera can take a second to open).
+
+    Qt Multimedia's camera is the exception: its objects live in the GUI thread, and opening it
+    does not block (it starts asynchronously), so it is opened there.
+    """
 
     opened = Signal(object)
 
     def open(self, spec: str) -> None:
-        from kiosk.scan.sources import make_source
+        from kiosk.services.camera import open_frame_source, opens_on_gui_thread
 
         def work() -> None:
             try:
-                source = make_source(spec)
+                source = open_frame_source(spec)
             except Exception as exc:  # a bad file or spec: no camera, say so on screen
                 log.warning("frame source %s: %s", spec, exc)
                 from kiosk.scan.sources import NullSource
@@ -59,7 +63,10 @@ class _SourceOpener(QObject):
                 source = NullSource()
             self.opened.emit(source)
 
-        threading.Thread(target=work, name="open-source", daemon=True).start()
+        if opens_on_gui_thread(spec):
+            QTimer.singleShot(0, self, work)
+        else:
+            threading.Thread(target=work, name="open-source", daemon=True).start()
 
 
 class MainWindow(QMainWindow):

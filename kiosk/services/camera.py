@@ -1,0 +1,387 @@
+"""Frames and pictures through Qt: the Qt Multimedia camera, a Qt video player, and image files.
+
+Two camera back-ends deliver the same :class:`~kiosk.scan.sources.Frame` to the scan pipeline:
+
+* ``opencv`` — :class:`kiosk.scan.sources.CameraSource`, used by a source install, where OpenCV is
+  a dependency;
+* ``qt`` — :class:`QtCameraSource` here, Qt Multimedia's camera.  The installable bundle leaves
+  OpenCV out (it was 160 MB of a 430 MB bundle against a 250 MB target; docs/benchmarks.md), so a
+  bundle always captures this way.
+
+``auto`` (the default) takes OpenCV when it can be imported and Qt otherwise;
+``STARKIOSK_CAMERA_BACKEND=qt|opencv`` forces one.  Both number cameras the same way only when
+the platform lists them in the same order; the admin screen names them from Qt's list.
+
+Frames from Qt are delivered to a :class:`QVideoSink` in the GUI thread.  The slot only keeps the
+newest :class:`QVideoFrame` (a reference, no copy); the capture thread that calls :meth:`read`
+turns it into an 8-bit gray array, so the GUI thread does no pixel work.  For the YUV formats
+cameras deliver, gray is the luma plane as it is: one copy, no colour conversion.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSize, QUrl, Slot
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import (
+    QCamera,
+    QCameraDevice,
+    QMediaCaptureSession,
+    QMediaDevices,
+    QMediaPlayer,
+    QVideoFrame,
+    QVideoFrameFormat,
+    QVideoSink,
+)
+
+from kiosk.scan.decoder import DecodeResult, QrDecoder
+from kiosk.scan.sources import (
+    IMAGE_SUFFIXES,
+    FileSource,
+    Frame,
+    FrameSource,
+    NullSource,
+    SourceError,
+)
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("auto", "opencv", "qt")
+BACKEND_ENV = "STARKIOSK_CAMERA_BACKEND"
+
+_PF = QVideoFrameFormat.PixelFormat
+# Formats whose first plane is 8-bit luma, one byte a pixel: that plane is the gray picture.
+_LUMA_PLANE = {_PF.Format_YUV420P, _PF.Format_YUV422P, _PF.Format_YV12, _PF.Format_NV12,
+               _PF.Format_NV21, _PF.Format_IMC1, _PF.Format_IMC2, _PF.Format_IMC3,
+               _PF.Format_IMC4, _PF.Format_Y8}
+# Packed 4:2:2: luma is every other byte, starting at 0 (YUYV) or 1 (UYVY).
+_PACKED_LUMA = {_PF.Format_YUYV: 0, _PF.Format_UYVY: 1}
+
+
+# -- which camera back-end ---------------------------------------------------------------------
+
+def opencv_available() -> bool:
+    try:
+        import cv2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def camera_backend(choice: str | None = None) -> str:
+    """``"opencv"`` or ``"qt"``: ``choice``, else $STARKIOSK_CAMERA_BACKEND, else ``auto``."""
+    choice = (choice or os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+    if choice not in BACKENDS:
+        raise ValueError(f"camera back-end {choice!r}: use one of {', '.join(BACKENDS)}")
+    if choice == "auto":
+        return "opencv" if opencv_available() else "qt"
+    if choice == "opencv" and not opencv_available():
+        raise SourceError("the OpenCV camera back-end was asked for, but OpenCV is not installed "
+                          "(the bundle leaves it out): use the qt back-end")
+    return choice
+
+
+def open_frame_source(spec: str, *, backend: str | None = None) -> FrameSource:
+    """Like :func:`kiosk.scan.sources.make_source`, with the camera (and video files) from the
+    chosen back-end.  A camera that is not there becomes a :class:`NullSource` with a notice.
+
+    With the Qt back-end, call this on the GUI thread: Qt's camera objects live there.
+    """
+    from kiosk.scan.sources import make_source
+
+    kind, _, arg = spec.partition(":")
+    if camera_backend(backend) == "opencv" or kind not in ("camera", "file"):
+        return make_source(spec)
+    if kind == "camera":
+        try:
+            device = int(arg or 0)
+        except ValueError:
+            raise ValueError(f"camera number {arg!r} is not a number: use camera:0, camera:1 …") from None
+        cam = QtCameraSource(device)
+        try:
+            cam.open()
+        except SourceError as exc:
+            log.warning("no camera: %s", exc)
+            return NullSource()
+        return cam
+    path = Path(arg)
+    if path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES or any(c in arg for c in "*?["):
+        src: FrameSource = FileSource(arg, loader=load_gray)
+    else:
+        src = QtVideoFileSource(path)
+    src.open()
+    return src
+
+
+def opens_on_gui_thread(spec: str) -> bool:
+    """Whether :func:`open_frame_source` must run on the GUI thread for ``spec``."""
+    try:
+        return spec.partition(":")[0] in ("camera", "file") and camera_backend() == "qt"
+    except (ValueError, SourceError):
+        return False
+
+
+def camera_names() -> list[str]:
+    """The cameras Qt sees, in the order ``camera:N`` counts them."""
+    return [d.description() for d in QMediaDevices.videoInputs()]
+
+
+# -- pixels → gray arrays ------------------------------------------------------------------------
+
+def gray_from_image(image: QImage) -> np.ndarray:
+    """Any QImage → an 8-bit gray array that owns its memory."""
+    if image.isNull():
+        raise ValueError("empty image")
+    if image.format() != QImage.Format.Format_Grayscale8:
+        image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    w, h, bpl = image.width(), image.height(), image.bytesPerLine()
+    rows = np.frombuffer(image.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)
+    return rows[:, :w].copy()
+
+
+def gray_from_frame(frame: QVideoFrame) -> np.ndarray | None:
+    """A video frame → an 8-bit gray array (None for an invalid or unreadable frame).
+
+    Luma is taken straight from the frame where the format has it as bytes (the YUV formats
+    cameras and decoders deliver); anything else goes through Qt's own conversion.
+    """
+    if not frame.isValid():
+        return None
+    fmt = frame.pixelFormat()
+    if fmt in _LUMA_PLANE or fmt in _PACKED_LUMA:
+        copy = QVideoFrame(frame)  # map() changes the frame; the sink keeps its own
+        if copy.map(QVideoFrame.MapMode.ReadOnly):
+            try:
+                w, h, bpl = copy.width(), copy.height(), copy.bytesPerLine(0)
+                bits = copy.bits(0)
+                if bits is not None and len(bits) >= bpl * h:
+                    rows = np.frombuffer(bits, np.uint8, count=bpl * h).reshape(h, bpl)
+                    if fmt in _LUMA_PLANE:
+                        return rows[:, :w].copy()
+                    start = _PACKED_LUMA[fmt]
+                    return rows[:, start:start + 2 * w:2].copy()
+            finally:
+                copy.unmap()
+    image = frame.toImage()
+    return None if image.isNull() else gray_from_image(image)
+
+
+def load_gray(path: str | os.PathLike[str]) -> np.ndarray | None:
+    """An image file → 8-bit gray, or None when it is not an image Qt can read."""
+    image = QImage(str(path))
+    return None if image.isNull() else gray_from_image(image)
+
+
+def decode_file(path: str | os.PathLike[str]) -> DecodeResult:
+    """Decode the QR codes in an image file (``starkiosk decode``, the self-test)."""
+    gray = load_gray(path)
+    if gray is None:
+        raise ValueError(f"{path} is not an image this kiosk can read (PNG, JPEG, BMP …)")
+    return QrDecoder().decode(gray)
+
+
+# -- sources fed by a QVideoSink -------------------------------------------------------------------
+
+class _SinkSource:
+    """A :class:`FrameSource` fed by a QVideoSink in the GUI thread.
+
+    ``open`` and ``close`` run on the GUI thread; ``read`` on the pipeline's capture thread (or on
+    the GUI thread, where it runs the event loop while it waits, as the self-test does).
+    """
+
+    wait_s = 0.2
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.notice: str | None = None
+        self._cond = threading.Condition()
+        self._latest: QVideoFrame | None = None
+        self._latest_at = 0.0
+        self._error: str | None = None
+        self._finished = False
+        self._closed = True
+        self._index = 0
+        self._sink: QVideoSink | None = None
+        self._relay: _FrameRelay | None = None
+
+    def _make_sink(self) -> QVideoSink:
+        self._relay = _FrameRelay(self._on_frame)
+        self._sink = QVideoSink()
+        self._sink.videoFrameChanged.connect(self._relay.frame)
+        return self._sink
+
+    # called in the GUI thread
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        if not frame.isValid():
+            return
+        with self._cond:
+            self._latest, self._latest_at = frame, time.perf_counter()
+            self._cond.notify()
+
+    def _fail(self, message: str) -> None:
+        with self._cond:
+            self._error = message
+            self._cond.notify_all()
+
+    def _finish(self) -> None:
+        with self._cond:
+            self._finished = True
+            self._cond.notify_all()
+
+    def read(self) -> Frame | None:
+        on_gui = threading.current_thread() is threading.main_thread()
+        deadline = time.monotonic() + self.wait_s
+        with self._cond:
+            while self._latest is None and self._error is None and not self._finished \
+                    and not self._closed:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                if on_gui:
+                    self._cond.release()
+                    try:
+                        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents,
+                                                       max(1, int(min(left, 0.02) * 1000)))
+                    finally:
+                        self._cond.acquire()
+                else:
+                    self._cond.wait(left)
+            if self._error is not None:
+                raise SourceError(self._error)
+            frame, captured = self._latest, self._latest_at
+            self._latest = None
+        if frame is None:
+            return None
+        gray = gray_from_frame(frame)
+        if gray is None:
+            return None
+        self._index += 1
+        return Frame(gray, self._index, captured)
+
+    def _release(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._latest = None
+            self._cond.notify_all()
+        if self._sink is not None and self._relay is not None:
+            self._sink.videoFrameChanged.disconnect(self._relay.frame)
+        self._sink = self._relay = None
+
+    @property
+    def ended(self) -> bool:
+        with self._cond:
+            return self._closed or (self._finished and self._latest is None)
+
+
+class _FrameRelay(QObject):
+    """Receives the sink's frames in the GUI thread (a QObject slot, so Qt never calls Python
+    code on one of its own media threads)."""
+
+    def __init__(self, handler: Callable[[QVideoFrame], None]) -> None:
+        super().__init__()
+        self._handler = handler
+
+    @Slot(QVideoFrame)
+    def frame(self, frame: QVideoFrame) -> None:
+        self._handler(frame)
+
+
+class QtCameraSource(_SinkSource):
+    """A webcam through Qt Multimedia, the format nearest 1280×720 (≥ 15 fps) chosen."""
+
+    def __init__(self, device: int = 0, width: int = 1280, height: int = 720) -> None:
+        super().__init__(f"camera:{device}")
+        self.device, self.width, self.height = device, width, height
+        self.description = ""
+        self._camera: QCamera | None = None
+        self._session: QMediaCaptureSession | None = None
+
+    def open(self) -> None:
+        if QCoreApplication.instance() is None:
+            raise SourceError("the Qt camera needs a running Qt application")
+        devices = QMediaDevices.videoInputs()
+        if self.device < 0 or self.device >= len(devices):
+            raise SourceError(f"camera {self.device} is not there ({len(devices)} camera(s) found)")
+        info: QCameraDevice = devices[self.device]
+        self.description = info.description()
+        camera = QCamera(info)
+        fmt = _nearest_format(info, self.width, self.height)
+        if fmt is not None:
+            camera.setCameraFormat(fmt)
+        camera.errorOccurred.connect(lambda _err, text: self._fail(
+            f"camera {self.device} ({self.description}): {text or 'error'}"))
+        session = QMediaCaptureSession()
+        session.setCamera(camera)
+        session.setVideoSink(self._make_sink())
+        self._camera, self._session = camera, session
+        self._closed, self._error, self._finished = False, None, False
+        camera.start()
+        if self._error is not None:
+            message = self._error
+            self.close()
+            raise SourceError(message)
+
+    def close(self) -> None:
+        if self._camera is not None:
+            self._camera.stop()
+        self._release()
+        self._camera = self._session = None
+
+
+def _nearest_format(info: QCameraDevice, width: int, height: int):  # -> QCameraFormat | None
+    formats = [f for f in info.videoFormats() if f.maxFrameRate() >= 15]
+    if not formats:
+        return None
+    want = width * height
+
+    def cost(f) -> tuple[float, float]:
+        size: QSize = f.resolution()
+        return abs(size.width() * size.height() - want) / want, -f.maxFrameRate()
+
+    return min(formats, key=cost)
+
+
+class QtVideoFileSource(_SinkSource):
+    """A video file played by Qt Multimedia, looped: the Qt counterpart of ``FileSource`` for
+    videos, and the way the tests drive the very frame path a Qt camera takes."""
+
+    def __init__(self, path: str | os.PathLike[str], *, loop: bool = True) -> None:
+        self.path = Path(path)
+        super().__init__(f"file:{self.path}")
+        self.loop = loop
+        self._player: QMediaPlayer | None = None
+
+    def open(self) -> None:
+        if QCoreApplication.instance() is None:
+            raise SourceError("the Qt video player needs a running Qt application")
+        if not self.path.is_file():
+            raise SourceError(f"{self.path} is not a video or image this kiosk can play")
+        player = QMediaPlayer()
+        player.setVideoSink(self._make_sink())
+        player.setLoops(QMediaPlayer.Loops.Infinite if self.loop else 1)
+        player.errorOccurred.connect(lambda _err, text: self._fail(
+            f"{self.path} is not a video this kiosk can play: {text}"))
+        player.mediaStatusChanged.connect(self._status)
+        self._player = player
+        self._closed, self._error, self._finished = False, None, False
+        player.setSource(QUrl.fromLocalFile(str(self.path.resolve())))
+        player.play()
+
+    def _status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._finish()
+        elif status == QMediaPlayer.MediaStatus.InvalidMedia:
+            self._fail(f"{self.path} is not a video this kiosk can play")
+
+    def close(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+        self._release()
+        self._player = None
