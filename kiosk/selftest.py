@@ -28,6 +28,9 @@ from kiosk import __version__
 # Not a pass: nothing in it identifies anyone.
 SELFTEST_TEXT = "STARKIOSK-SELFTEST-1"
 SELFTEST_PNG = ("selftest", "qr.png")
+# The same code in a short MJPEG video (``python -m kiosk.devtools selftest-video``): played through
+# the camera's frame path, so a kiosk without a camera still proves that path works.
+SELFTEST_VIDEO = ("selftest", "qr.avi")
 # A string the English translation must know (context, Chinese source, English).
 KNOWN_TRANSLATION = ("AdminScreen", "状态与管理", "Status and admin")
 SOUNDS = ("success", "warning", "failure")
@@ -190,6 +193,47 @@ def check_sounds(ctx: _Context) -> str:
     return f"{', '.join(lengths)}; Qt Multimedia present"
 
 
+def check_frames(ctx: _Context) -> str:
+    """The camera's frame path without a camera: a short video of the test code, played by the
+    same back-end the camera uses (Qt Multimedia in the bundle), decoded frame by frame."""
+    from kiosk.assets import asset_path
+    from kiosk.scan.decoder import QrDecoder
+    from kiosk.scan.sources import SourceError
+
+    try:
+        from kiosk.services.camera import camera_backend, open_frame_source
+
+        backend = camera_backend()
+    except ImportError as exc:
+        raise CheckFailed(f"Qt Multimedia does not load ({exc}): reinstall the kiosk") from exc
+    except (ValueError, SourceError) as exc:
+        raise CheckFailed(str(exc)) from exc
+    if backend == "qt":
+        _qt_app()
+    try:
+        path = asset_path(*SELFTEST_VIDEO)
+        source = open_frame_source(f"file:{path}", backend=backend)
+    except (FileNotFoundError, SourceError) as exc:
+        raise CheckFailed(f"the test video cannot be played ({exc}); reinstall the kiosk") from exc
+    decoder = QrDecoder(invert="alternate")  # as the camera pipeline decodes
+    frames = 0
+    try:
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline and not source.ended:
+            frame = source.read()
+            if frame is None:
+                continue
+            frames += 1
+            if SELFTEST_TEXT in decoder.decode(frame.image).texts:
+                return f"test video decoded after {frames} frame(s) ({backend} back-end)"
+    except SourceError as exc:
+        raise CheckFailed(f"the test video cannot be played: {exc}") from exc
+    finally:
+        source.close()
+    raise CheckFailed(f"the test video gave {frames} frame(s) but no code within 5 s "
+                      f"({backend} back-end): the camera would not scan either")
+
+
 def check_camera(ctx: _Context) -> str:
     from kiosk.scan.sources import NullSource, SourceError
 
@@ -294,6 +338,7 @@ CHECKS: list[tuple[str, Callable[[_Context], str]]] = [
     ("store", check_store),
     ("trust list", check_trust),
     ("decoder", check_decoder),
+    ("frames", check_frames),
     ("translations", check_translations),
     ("sounds", check_sounds),
     ("camera", check_camera),

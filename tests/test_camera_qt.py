@@ -177,6 +177,7 @@ def test_qt_video_pipeline_emits_each_pass_once_off_the_gui_thread(qtbot, video,
     assert stats.captured > 40  # the frames really came through the sink
     assert previews and previews[0].width() == 640 and not previews[0].isNull()
     assert source.ended
+    assert sorted(source.captured_at)[:3] == [1, 2, 3]  # frames keyed by their number in the video
 
 
 def test_qt_source_read_on_the_gui_thread_runs_the_event_loop(qtbot, video):

@@ -32,13 +32,13 @@ def test_fresh_folder_passes_with_warnings(tmp_path: Path) -> None:
     report = json.loads(text)
     checks = by_name(report)
     assert code == 0 and report["ok"] is True
-    assert list(checks) == ["store", "trust list", "decoder", "translations", "sounds",
-                            "camera", "qt"]
+    assert list(checks) == ["store", "trust list", "decoder", "frames", "translations",
+                            "sounds", "camera", "qt"]
     assert checks["store"]["status"] == "ok"
     assert (tmp_path / "kiosk.db").exists()  # opened or created in the data folder
     assert checks["trust list"]["status"] == "warn"
     assert "not enrolled yet" in checks["trust list"]["detail"]
-    for name in ("decoder", "translations", "sounds", "qt"):
+    for name in ("decoder", "frames", "translations", "sounds", "qt"):
         assert checks[name]["status"] == "ok", checks[name]
 
 
@@ -79,7 +79,8 @@ def test_missing_bundled_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert code == 1
     assert "[FAIL] decoder" in text and "bundled file missing" in text
     assert "[FAIL] sounds" in text
-    assert "FAILED: 2 check(s) failed" in text
+    assert "[FAIL] frames" in text and "test video cannot be played" in text
+    assert "FAILED: 3 check(s) failed" in text
 
 
 def test_damaged_sound_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,3 +135,29 @@ def test_bundled_qr_matches_the_fixed_text() -> None:
     from kiosk.services.camera import decode_file
 
     assert decode_file(str(asset_path(*selftest.SELFTEST_PNG))).texts == [selftest.SELFTEST_TEXT]
+
+
+@pytest.mark.parametrize("backend", ["qt", "opencv"])
+def test_frames_check_plays_the_video_through_the_camera_back_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
+    monkeypatch.setenv("STARKIOSK_CAMERA_BACKEND", backend)
+    checks = by_name(selftest.run_checks(tmp_path, camera="none").to_json())
+    assert checks["frames"]["status"] == "ok", checks["frames"]
+    assert f"({backend} back-end)" in checks["frames"]["detail"]
+
+
+def test_frames_check_fails_when_the_video_gives_no_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from kiosk.assets import asset_path
+
+    assets = tmp_path / "assets"
+    (assets / "selftest").mkdir(parents=True)
+    # The real video, while the check looks for another text: no frame gives it.
+    shutil.copy(asset_path(*selftest.SELFTEST_VIDEO), assets / "selftest" / "qr.avi")
+    monkeypatch.setattr(selftest, "SELFTEST_TEXT", "SOMETHING-ELSE")
+    monkeypatch.setattr("kiosk.assets.assets_dir", lambda: assets)
+    checks = by_name(selftest.run_checks(tmp_path / "data", camera="none").to_json())
+    assert checks["frames"]["status"] == "fail"
+    assert "no code within 5 s" in checks["frames"]["detail"]

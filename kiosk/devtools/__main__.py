@@ -8,6 +8,7 @@
     i18n [--check]              lupdate → fill English from kiosk/i18n/en_strings.py → lrelease
     screenshots [--out DIR]     every screen in Chinese under offscreen Qt (docs/screenshots)
     selftest-png [--out FILE]   the self-test's QR image (assets/selftest/qr.png), fixed text
+    selftest-video [--out FILE] the self-test's short video of that code (assets/selftest/qr.avi)
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("selftest-png", help="the QR image `starkiosk --self-test` decodes")
     st.add_argument("--out", type=Path, default=None, help="default: assets/selftest/qr.png")
 
+    sv = sub.add_parser("selftest-video", help="the short video `starkiosk --self-test` plays")
+    sv.add_argument("--out", type=Path, default=None, help="default: assets/selftest/qr.avi")
+
     t = sub.add_parser("i18n", help="refresh and compile the English translation")
     t.add_argument("--check", action="store_true",
                    help="only check: fail if a string is untranslated or lost a placeholder")
@@ -120,6 +124,15 @@ def main(argv: list[str] | None = None) -> int:
             from kiosk.selftest import SELFTEST_PNG, SELFTEST_TEXT
 
             print(str(render_png(SELFTEST_TEXT, args.out or assets_dir().joinpath(*SELFTEST_PNG))))
+        elif args.cmd == "selftest-video":
+            from kiosk.assets import assets_dir
+            from kiosk.devtools.frames import write_video
+            from kiosk.selftest import SELFTEST_TEXT, SELFTEST_VIDEO
+
+            out = args.out or assets_dir().joinpath(*SELFTEST_VIDEO)
+            write_video([SELFTEST_TEXT], str(out), width=320, height=240, fps=15.0,
+                        show_frames=8, gap_frames=2, variants=("plain",))
+            print(str(out))
         elif args.cmd == "sounds":
             from kiosk.assets import assets_dir
             from kiosk.devtools.sounds import make_sounds

@@ -124,7 +124,9 @@ class VideoLayout:
 
 def write_video(texts: list[str], path: str, *, width: int = 640, height: int = 480,
                 fps: float = 30.0, show_frames: int = 24, gap_frames: int = 12,
-                seed: int = 11) -> VideoLayout:
+                seed: int = 11,
+                variants: tuple[str, ...] = ("plain", "phone", "inverted", "perspective"),
+                ) -> VideoLayout:
     """A short MJPEG video: each pass is held up (moving a little), then taken away."""
     rng = random.Random(seed)
     writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"MJPG"), fps, (width, height))
@@ -138,7 +140,7 @@ def write_video(texts: list[str], path: str, *, width: int = 640, height: int = 
                 writer.write(room)
                 index += 1
             first = index + 1
-            variant = rng.choice(("plain", "phone", "inverted", "perspective"))
+            variant = rng.choice(variants)
             held = render(text, variant, rng, width, height)
             for _ in range(show_frames):
                 # The same picture each frame, with a small hand tremor.

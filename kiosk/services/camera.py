@@ -35,6 +35,7 @@ from PySide6.QtMultimedia import (
     QCameraDevice,
     QMediaCaptureSession,
     QMediaDevices,
+    QMediaMetaData,
     QMediaPlayer,
     QVideoFrame,
     QVideoFrameFormat,
@@ -357,6 +358,17 @@ class QtVideoFileSource(_SinkSource):
         super().__init__(f"file:{self.path}")
         self.loop = loop
         self._player: QMediaPlayer | None = None
+        # frame number in the video (1-based) → when the sink got it, the latest showing (for
+        # latency figures: bench/screen_latency.py)
+        self.captured_at: dict[int, float] = {}
+
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        rate = frame.surfaceFormat().streamFrameRate()
+        if rate <= 0 and self._player is not None:  # Qt's FFmpeg back-end leaves it 0
+            rate = float(self._player.metaData().value(QMediaMetaData.Key.VideoFrameRate) or 0)
+        if frame.isValid() and rate > 0 and frame.startTime() >= 0:
+            self.captured_at[round(frame.startTime() * rate / 1e6) + 1] = time.perf_counter()
+        super()._on_frame(frame)
 
     def open(self) -> None:
         if QCoreApplication.instance() is None:
