@@ -38,7 +38,7 @@ from typing import Any
 MARKER = "scan-screen-ready"
 
 
-def prepare(folder: Path) -> int:
+def prepare(folder: Path, camera: str = "none") -> int:
     """A kiosk data folder with a demo bundle imported; returns the class open now."""
     from kiosk.config import Config
     from kiosk.core.store import Store
@@ -48,7 +48,7 @@ def prepare(folder: Path) -> int:
     key = keygen(folder / "keys")
     bundle, summary = make_bundle([key.trust_key()], now=datetime.now(UTC), parents=200)
     cfg = Config(folder / "kiosk")
-    cfg.set("camera", "none")  # camera excluded from the figure
+    cfg.set("camera", camera)  # "none": camera excluded from the figure (DESIGN §7)
     cfg.save()
     with Store(cfg.db_path) as store:
         store.import_bundle(bundle)
@@ -105,13 +105,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--cold", action="store_true", help="drop the page cache before every run")
     p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--camera", default="none",
+                   help="the kiosk's camera setting (default none, as DESIGN §7 measures); "
+                        "camera:0 adds looking for a camera (none attached here)")
     p.add_argument("--platform", default="offscreen",
                    help="Qt platform plugin (default offscreen; xcb needs DISPLAY, e.g. Xvfb)")
     args = p.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="starkiosk-coldstart-") as tmp:
         folder = Path(tmp)
-        session = prepare(folder)
+        session = prepare(folder, args.camera)
         data_dir = folder / "kiosk"
         if args.bundle:
             cmd = [str(args.bundle.resolve()), "--data-dir", str(data_dir)]
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"error": f"cannot drop the page cache: {cold_error}"}))
         return 1
     result: dict[str, Any] = {
-        "what": "start to scan screen (camera off)",
+        "what": "start to scan screen" + (" (camera off)" if args.camera == "none" else f" (camera {args.camera})"),
         "target": "bundle" if args.bundle else "source (python -m kiosk)",
         "qt_platform": args.platform,
         "cache": "cold (page cache dropped before each run)" if args.cold

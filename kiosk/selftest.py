@@ -280,6 +280,14 @@ def check_qt(ctx: _Context) -> str:
                           "listed in docs/install.md") from exc
 
     _qt_app()
+    lost = none_refs_lost()
+    if lost > 100:
+        import PySide6
+
+        raise CheckFailed(f"this Qt for Python (PySide6 {PySide6.__version__}) loses a reference "
+                          f"to None on each call ({lost} in 200 calls); the kiosk would abort "
+                          "after minutes of use. Install another PySide6 version, or run on "
+                          "Python 3.12 or newer")
     image = QImage(64, 32, QImage.Format.Format_RGB32)
     painter = QPainter(image)
     painter.drawText(2, 20, "签到 ok")
@@ -294,6 +302,19 @@ def check_qt(ctx: _Context) -> str:
         raise CheckWarning(f"Qt starts ({name}) but no Chinese font is installed, so names show "
                            "as boxes (Debian: apt install fonts-noto-cjk)")
     return f"Qt {_qt_version()} starts ({name}); {len(families)} fonts, {len(cjk)} with Chinese"
+
+
+def none_refs_lost(calls: int = 200) -> int:
+    """References to None a Qt binding loses over ``calls`` calls of methods that return nothing
+    (PySide6 6.12.0 loses one each; before Python 3.12 the process aborts when None's count
+    reaches zero).  0 on Python 3.12+, where None is immortal."""
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(calls):
+        probe.setObjectName("probe")
+    return max(0, before - sys.getrefcount(None))
 
 
 def _qt_app() -> None:

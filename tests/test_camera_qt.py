@@ -196,6 +196,24 @@ def test_qt_source_read_on_the_gui_thread_runs_the_event_loop(qtbot, video):
     assert source.ended and source.read() is None
 
 
+def test_a_source_that_goes_quiet_fails(qtbot, video):
+    """A camera unplugged mid-class stops sending frames without an error: after ``stall_s``
+    the source fails, so the screen says so instead of freezing on the last picture."""
+    source = QtVideoFileSource(video)
+    source.open()
+    try:
+        for _ in range(50):
+            if source.read() is not None:
+                break
+        source._player.pause()
+        source.stall_s = 0.5
+        with pytest.raises(SourceError, match="stopped delivering pictures"):
+            for _ in range(20):
+                source.read()
+    finally:
+        source.close()
+
+
 def test_qt_source_reports_a_file_it_cannot_play(qtbot, tmp_path):
     bad = tmp_path / "broken.avi"
     bad.write_bytes(b"RIFF not a video at all" * 100)

@@ -161,3 +161,11 @@ def test_frames_check_fails_when_the_video_gives_no_code(
     checks = by_name(selftest.run_checks(tmp_path / "data", camera="none").to_json())
     assert checks["frames"]["status"] == "fail"
     assert "no code within 5 s" in checks["frames"]["detail"]
+
+
+def test_a_qt_binding_that_loses_none_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert selftest.none_refs_lost() == 0  # the installed binding is sound
+    monkeypatch.setattr(selftest, "none_refs_lost", lambda: 200)
+    checks = by_name(selftest.run_checks(tmp_path, camera="none").to_json())
+    assert checks["qt"]["status"] == "fail"
+    assert "abort after minutes" in checks["qt"]["detail"]

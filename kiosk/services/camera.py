@@ -33,6 +33,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
     QCamera,
     QCameraDevice,
+    QCameraFormat,
     QMediaCaptureSession,
     QMediaDevices,
     QMediaMetaData,
@@ -198,6 +199,9 @@ class _SinkSource:
     """
 
     wait_s = 0.2
+    # Seconds without a new frame after which the source counts as failed (a camera unplugged or
+    # taken by another program goes quiet rather than reporting); None: never (a paused video).
+    stall_s: float | None = None
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -209,10 +213,12 @@ class _SinkSource:
         self._finished = False
         self._closed = True
         self._index = 0
+        self._last_frame = time.monotonic()
         self._sink: QVideoSink | None = None
         self._relay: _FrameRelay | None = None
 
     def _make_sink(self) -> QVideoSink:
+        self._last_frame = time.monotonic()  # a camera gets stall_s to deliver its first picture
         self._relay = _FrameRelay(self._on_frame)
         self._sink = QVideoSink()
         self._sink.videoFrameChanged.connect(self._relay.frame)
@@ -224,6 +230,7 @@ class _SinkSource:
             return
         with self._cond:
             self._latest, self._latest_at = frame, time.perf_counter()
+            self._last_frame = time.monotonic()
             self._cond.notify()
 
     def _fail(self, message: str) -> None:
@@ -244,6 +251,10 @@ class _SinkSource:
                     and not self._closed:
                 left = deadline - time.monotonic()
                 if left <= 0:
+                    if self.stall_s is not None and time.monotonic() - self._last_frame > self.stall_s:
+                        raise SourceError(f"{self.name} stopped delivering pictures for "
+                                          f"{self.stall_s:.0f} s (unplugged, or taken by another "
+                                          "program?)")
                     return None
                 if on_gui:
                     self._cond.release()
@@ -297,6 +308,8 @@ class _FrameRelay(QObject):
 class QtCameraSource(_SinkSource):
     """A webcam through Qt Multimedia, the format nearest 1280×720 (≥ 15 fps) chosen."""
 
+    stall_s = 5.0
+
     def __init__(self, device: int = 0, width: int = 1280, height: int = 720) -> None:
         super().__init__(f"camera:{device}")
         self.device, self.width, self.height = device, width, height
@@ -336,13 +349,13 @@ class QtCameraSource(_SinkSource):
         self._camera = self._session = None
 
 
-def _nearest_format(info: QCameraDevice, width: int, height: int):  # -> QCameraFormat | None
+def _nearest_format(info: QCameraDevice, width: int, height: int) -> QCameraFormat | None:
     formats = [f for f in info.videoFormats() if f.maxFrameRate() >= 15]
     if not formats:
         return None
     want = width * height
 
-    def cost(f) -> tuple[float, float]:
+    def cost(f: QCameraFormat) -> tuple[float, float]:
         size: QSize = f.resolution()
         return abs(size.width() * size.height() - want) / want, -f.maxFrameRate()
 
