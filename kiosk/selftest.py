@@ -196,12 +196,10 @@ def check_sounds(ctx: _Context) -> str:
 def check_frames(ctx: _Context) -> str:
     """The camera's frame path without a camera: a short video of the test code, played by the
     same back-end the camera uses (Qt Multimedia in the bundle), decoded frame by frame."""
-    from kiosk.assets import asset_path
-    from kiosk.scan.decoder import QrDecoder
     from kiosk.scan.sources import SourceError
 
     try:
-        from kiosk.services.camera import camera_backend, open_frame_source
+        from kiosk.services.camera import camera_backend
 
         backend = camera_backend()
     except ImportError as exc:
@@ -210,6 +208,17 @@ def check_frames(ctx: _Context) -> str:
         raise CheckFailed(str(exc)) from exc
     if backend == "qt":
         _qt_app()
+    # FFmpeg reports its hardware-decoder probing on standard error; the report says what counts.
+    with _quiet_stderr():
+        return _play_test_video(backend)
+
+
+def _play_test_video(backend: str) -> str:
+    from kiosk.assets import asset_path
+    from kiosk.scan.decoder import QrDecoder
+    from kiosk.scan.sources import SourceError
+    from kiosk.services.camera import open_frame_source
+
     try:
         path = asset_path(*SELFTEST_VIDEO)
         source = open_frame_source(f"file:{path}", backend=backend)
@@ -251,7 +260,7 @@ def check_camera(ctx: _Context) -> str:
         raise CheckWarning(f"the camera cannot be used: {exc}") from exc
     if backend == "qt":
         _qt_app()  # the Qt camera lives in a Qt application
-    with _quiet_opencv(backend):
+    with _quiet_opencv(backend), _quiet_stderr():  # native libraries' chatter; the report says it
         source = open_frame_source(ctx.camera_spec, backend=backend)
     try:
         if isinstance(source, NullSource):
@@ -335,6 +344,36 @@ def _qt_version() -> str:
     return str(qVersion())
 
 
+def _quiet_qt_multimedia() -> None:
+    """Qt Multimedia warns about optional libraries it looks for (PipeWire, VA-API); the self-test
+    reports what matters, so those warnings stay out of its output (unless QT_LOGGING_RULES is set)."""
+    if os.environ.get("QT_LOGGING_RULES"):
+        return
+    try:
+        from PySide6.QtCore import QLoggingCategory
+    except ImportError:  # the qt check reports it
+        return
+    QLoggingCategory.setFilterRules("qt.multimedia.*.warning=false")
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Native libraries' own chatter on standard error (file descriptor 2), hidden for a while."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 @contextmanager
 def _quiet_opencv(backend: str) -> Iterator[None]:
     """OpenCV prints its own warnings when no camera is there; the report says it once."""
@@ -374,6 +413,7 @@ def run_checks(data_dir: Path, *, camera: str | None = None) -> Report:
     """Every check in turn; one check's failure never stops the others."""
     from kiosk.config import Config
 
+    _quiet_qt_multimedia()
     report = Report(__version__, bool(getattr(sys, "frozen", False)),
                     f"{platform.system()} {platform.release()} {platform.machine()}, "
                     f"Python {platform.python_version()}", str(data_dir))

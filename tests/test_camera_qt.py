@@ -104,9 +104,10 @@ def test_packed_yuv_gives_every_other_byte(qapp, fmt, start):
 
 
 def test_rgb_frames_go_through_qt_conversion(qapp):
-    image = QImage(40, 20, QImage.Format.Format_RGB32)
-    image.fill(0xFF808080)
-    gray = gray_from_frame(QVideoFrame(image))
+    def fill(f):
+        _plane(f, 0, 20)[:, :] = 128  # mid-gray, every channel
+
+    gray = gray_from_frame(_frame(PF.Format_BGRX8888, 40, 20, fill))
     assert gray is not None and gray.shape == (20, 40)
     assert abs(int(gray.mean()) - 128) <= 2
 
@@ -176,6 +177,9 @@ def test_qt_video_pipeline_emits_each_pass_once_off_the_gui_thread(qtbot, video,
     assert ids and threading.main_thread().ident not in ids
     assert stats.captured > 40  # the frames really came through the sink
     assert previews and previews[0].width() == 640 and not previews[0].isNull()
+    # The decoder reads gray, but the preview shows the camera's colour picture.
+    colours = [previews[-1].pixelColor(x, y) for x in range(0, 640, 40) for y in range(0, 480, 40)]
+    assert any(abs(c.red() - c.green()) > 20 or abs(c.green() - c.blue()) > 20 for c in colours)
     assert source.ended
     assert sorted(source.captured_at)[:3] == [1, 2, 3]  # frames keyed by their number in the video
 
@@ -191,6 +195,7 @@ def test_qt_source_read_on_the_gui_thread_runs_the_event_loop(qtbot, video):
                 break
         assert frame is not None and frame.image.shape == (480, 640)
         assert frame.image.dtype == np.uint8
+        assert isinstance(frame.native, QVideoFrame)  # kept for the colour preview
     finally:
         source.close()
     assert source.ended and source.read() is None

@@ -46,9 +46,10 @@ def _opencv():  # -> the cv2 module
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    image: np.ndarray
+    image: np.ndarray  # what the decoder reads: BGR (OpenCV) or 8-bit gray (Qt)
     index: int
     captured: float  # time.perf_counter() when read
+    native: object = None  # the source's own frame, when it has a better picture to show (Qt: colour)
 
 
 class FrameSource(Protocol):

@@ -275,7 +275,7 @@ class _SinkSource:
         if gray is None:
             return None
         self._index += 1
-        return Frame(gray, self._index, captured)
+        return Frame(gray, self._index, captured, native=frame)  # the preview shows it in colour
 
     def _release(self) -> None:
         with self._cond:
@@ -376,8 +376,9 @@ class QtVideoFileSource(_SinkSource):
         self.captured_at: dict[int, float] = {}
 
     def _on_frame(self, frame: QVideoFrame) -> None:
-        rate = frame.surfaceFormat().streamFrameRate()
-        if rate <= 0 and self._player is not None:  # Qt's FFmpeg back-end leaves it 0
+        # The file's frame rate (the frame's own format leaves it 0 in Qt's FFmpeg back-end).
+        rate = 0.0
+        if self._player is not None:
             rate = float(self._player.metaData().value(QMediaMetaData.Key.VideoFrameRate) or 0)
         if frame.isValid() and rate > 0 and frame.startTime() >= 0:
             self.captured_at[round(frame.startTime() * rate / 1e6) + 1] = time.perf_counter()

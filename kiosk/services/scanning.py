@@ -12,6 +12,7 @@ import threading
 import numpy as np
 from PySide6.QtCore import QObject, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
+from PySide6.QtMultimedia import QVideoFrame
 
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoder import DecodeResult, QrDecoder
@@ -21,17 +22,21 @@ from kiosk.scan.sources import Frame, FrameSource, NullSource
 log = logging.getLogger(__name__)
 
 
-def preview_image(frame: np.ndarray, result: DecodeResult | None, width: int) -> QImage:
+def preview_image(frame: np.ndarray | QImage, result: DecodeResult | None, width: int) -> QImage:
     """A scaled RGB copy of the frame with each found code outlined, as a QImage that owns its data.
 
-    Gray frames (the Qt camera's) show gray; BGR frames (OpenCV's) in colour.  Qt does the
-    scaling and drawing, so this needs no OpenCV.
+    ``frame`` is an array (BGR from OpenCV, or gray) or a QImage (the Qt camera's frame in
+    colour).  Qt does the scaling and drawing, so this needs no OpenCV.
     """
-    h, w = frame.shape[:2]
-    pixels = np.ascontiguousarray(frame)
-    fmt = QImage.Format.Format_Grayscale8 if pixels.ndim == 2 else (
-        QImage.Format.Format_BGR888 if pixels.shape[2] == 3 else QImage.Format.Format_ARGB32)
-    image = QImage(pixels.data, w, h, pixels.strides[0], fmt)
+    if isinstance(frame, QImage):
+        image = frame
+        w, h = image.width(), image.height()
+    else:
+        h, w = frame.shape[:2]
+        pixels = np.ascontiguousarray(frame)
+        fmt = QImage.Format.Format_Grayscale8 if pixels.ndim == 2 else (
+            QImage.Format.Format_BGR888 if pixels.shape[2] == 3 else QImage.Format.Format_ARGB32)
+        image = QImage(pixels.data, w, h, pixels.strides[0], fmt)
     scale = width / w if w > width else 1.0
     if scale != 1.0:
         image = image.scaled(round(w * scale), round(h * scale), Qt.AspectRatioMode.IgnoreAspectRatio,
@@ -115,7 +120,12 @@ class ScanService(QObject):
 
     def _on_preview(self, frame: Frame, result: DecodeResult) -> None:
         assert threading.current_thread() is not threading.main_thread()
-        self._preview_from_worker.emit(preview_image(frame.image, result, self.preview_width))
+        picture: np.ndarray | QImage = frame.image
+        if isinstance(frame.native, QVideoFrame):  # the Qt camera: show the colour picture
+            colour = frame.native.toImage()
+            if not colour.isNull():
+                picture = colour
+        self._preview_from_worker.emit(preview_image(picture, result, self.preview_width))
 
     # -- main thread -----------------------------------------------------------------------
 
