@@ -331,7 +331,7 @@ def cmd_export(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
 
 def cmd_decode(args: argparse.Namespace, out: TextIO) -> None:
     from kiosk.core.passes import mask_pass, normalize
-    from kiosk.services.camera import decode_file
+    from kiosk.services.images import decode_file
 
     failed = 0
     for path in args.files:

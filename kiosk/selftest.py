@@ -138,7 +138,7 @@ def check_trust(ctx: _Context) -> str:
 
 def check_decoder(ctx: _Context) -> str:
     from kiosk.assets import asset_path
-    from kiosk.services.camera import decode_file
+    from kiosk.services.images import decode_file
 
     try:
         path = asset_path(*SELFTEST_PNG)

@@ -27,11 +27,10 @@ from kiosk.services.camera import (
     QtCameraSource,
     QtVideoFileSource,
     camera_backend,
-    decode_file,
     gray_from_frame,
-    gray_from_image,
     open_frame_source,
 )
+from kiosk.services.images import decode_file, gray_from_image
 from kiosk.services.scanning import ScanService, preview_image
 from tests.conftest import NOW
 
@@ -274,7 +273,8 @@ class NoOpenCV(importlib.abc.MetaPathFinder):
         if name == "cv2" or name.startswith("cv2."):
             raise ImportError("no OpenCV in this build")
 sys.meta_path.insert(0, NoOpenCV())
-from kiosk.services.camera import camera_backend, decode_file
+from kiosk.services.camera import camera_backend
+from kiosk.services.images import decode_file
 assert camera_backend() == "qt", camera_backend()
 import kiosk.app, kiosk.ui.main_window, kiosk.selftest
 from kiosk.assets import asset_path

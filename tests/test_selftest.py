@@ -132,7 +132,7 @@ def test_unexpected_error_is_a_failure_not_a_crash(
 
 def test_bundled_qr_matches_the_fixed_text() -> None:
     from kiosk.assets import asset_path
-    from kiosk.services.camera import decode_file
+    from kiosk.services.images import decode_file
 
     assert decode_file(str(asset_path(*selftest.SELFTEST_PNG))).texts == [selftest.SELFTEST_TEXT]
 

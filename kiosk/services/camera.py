@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSize, QUrl, Slot
-from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
     QCamera,
     QCameraDevice,
@@ -43,7 +42,6 @@ from PySide6.QtMultimedia import (
     QVideoSink,
 )
 
-from kiosk.scan.decoder import DecodeResult, QrDecoder
 from kiosk.scan.sources import (
     IMAGE_SUFFIXES,
     FileSource,
@@ -52,6 +50,7 @@ from kiosk.scan.sources import (
     NullSource,
     SourceError,
 )
+from kiosk.services.images import gray_from_image, load_gray
 
 log = logging.getLogger(__name__)
 
@@ -135,18 +134,7 @@ def camera_names() -> list[str]:
     return [d.description() for d in QMediaDevices.videoInputs()]
 
 
-# -- pixels → gray arrays ------------------------------------------------------------------------
-
-def gray_from_image(image: QImage) -> np.ndarray:
-    """Any QImage → an 8-bit gray array that owns its memory."""
-    if image.isNull():
-        raise ValueError("empty image")
-    if image.format() != QImage.Format.Format_Grayscale8:
-        image = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    w, h, bpl = image.width(), image.height(), image.bytesPerLine()
-    rows = np.frombuffer(image.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)
-    return rows[:, :w].copy()
-
+# -- video frames → gray arrays (image files: kiosk.services.images) ----------------------------
 
 def gray_from_frame(frame: QVideoFrame) -> np.ndarray | None:
     """A video frame → an 8-bit gray array (None for an invalid or unreadable frame).
@@ -173,20 +161,6 @@ def gray_from_frame(frame: QVideoFrame) -> np.ndarray | None:
                 copy.unmap()
     image = frame.toImage()
     return None if image.isNull() else gray_from_image(image)
-
-
-def load_gray(path: str | os.PathLike[str]) -> np.ndarray | None:
-    """An image file → 8-bit gray, or None when it is not an image Qt can read."""
-    image = QImage(str(path))
-    return None if image.isNull() else gray_from_image(image)
-
-
-def decode_file(path: str | os.PathLike[str]) -> DecodeResult:
-    """Decode the QR codes in an image file (``starkiosk decode``, the self-test)."""
-    gray = load_gray(path)
-    if gray is None:
-        raise ValueError(f"{path} is not an image this kiosk can read (PNG, JPEG, BMP …)")
-    return QrDecoder().decode(gray)
 
 
 # -- sources fed by a QVideoSink -------------------------------------------------------------------
