@@ -12,6 +12,10 @@
 # and is stopped and removed when the shell that sourced this exits — also when that shell
 # `exec`s the test runner (a small watcher waits for the process to end).
 
+_starkiosk_su_pg() {
+    su postgres -s /bin/bash -c "$(printf '%q ' "$@")"
+}
+
 _starkiosk_pg_main() {
     [ -n "${STARKIOSK_TEST_PG_URL:-}" ] && return 0
     [ "${CI:-}" = "true" ] || [ "${STARKIOSK_PG:-}" = "1" ] || return 0
@@ -36,8 +40,15 @@ _starkiosk_pg_main() {
     chown postgres:postgres "$dir"
     port="$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     pw="$("$py" -c 'import secrets; print(secrets.token_hex(16))')"
-    local as_pg=(runuser -u postgres --)
-    command -v runuser >/dev/null 2>&1 || as_pg=(su postgres -s /bin/sh -c)
+    # Commands run as the postgres user: runuser (util-linux; /usr/sbin may not be on PATH),
+    # else su with the command quoted into one string.
+    local runuser as_pg
+    runuser="$(command -v runuser || { [ -x /usr/sbin/runuser ] && echo /usr/sbin/runuser; } || true)"
+    if [ -n "$runuser" ]; then
+        as_pg=("$runuser" -u postgres --)
+    else
+        as_pg=(_starkiosk_su_pg)
+    fi
     if ! "${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U postgres --auth-local=trust \
             --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1; then
         echo "ci-postgres: initdb failed:" >&2; cat "$dir/initdb.log" >&2; return 1
@@ -53,7 +64,12 @@ _starkiosk_pg_main() {
         { echo "ci-postgres: could not create the test database" >&2; return 1; }
     export STARKIOSK_TEST_PG_URL="postgresql://starkiosk:$pw@127.0.0.1:$port/starkiosk_test"
     export STARKIOSK_PG_DIR="$dir"
-    local stop="${as_pg[*]} $bindir/pg_ctl -D $dir/data -m fast -w stop >/dev/null 2>&1; rm -rf $dir"
+    local stop
+    if [ -n "$runuser" ]; then
+        stop="$runuser -u postgres -- $bindir/pg_ctl -D $dir/data -m fast -w stop >/dev/null 2>&1; rm -rf $dir"
+    else
+        stop="su postgres -s /bin/bash -c '$bindir/pg_ctl -D $dir/data -m fast -w stop' >/dev/null 2>&1; rm -rf $dir"
+    fi
     # shellcheck disable=SC2064
     trap "$stop" EXIT
     # The test script may `exec` pytest, which drops the EXIT trap: a watcher stops the
@@ -66,4 +82,4 @@ _starkiosk_pg_main() {
 }
 
 _starkiosk_pg_main
-unset -f _starkiosk_pg_main
+unset -f _starkiosk_pg_main _starkiosk_su_pg
