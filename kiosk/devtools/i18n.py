@@ -32,8 +32,13 @@ def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
+def find_tool(name: str) -> str | None:
+    """A PySide6 tool: beside this interpreter (a venv's bin, often not on PATH), else on PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
 def _tool(name: str) -> str:
-    found = shutil.which(name)
+    found = find_tool(name)
     if found is None:
         raise SystemExit(f"{name} not found: it comes with PySide6 (pip install PySide6-Essentials)")
     return found

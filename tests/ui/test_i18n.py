@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -36,11 +35,11 @@ def test_every_placeholder_survives_translation():
     assert tool.placeholders("%1 of %n, {time}") == ["%1", "%n", "{time}"]
 
 
-@pytest.mark.skipif(shutil.which("pyside6-lupdate") is None, reason="needs pyside6-lupdate")
+@pytest.mark.skipif(tool.find_tool("pyside6-lupdate") is None, reason="needs pyside6-lupdate")
 def test_translation_file_is_up_to_date(tmp_path):
     """Every tr() string in the code is in the .ts (run `python -m kiosk.devtools i18n`)."""
     fresh = tmp_path / "fresh.ts"
-    subprocess.run(["pyside6-lupdate", "-extensions", "py", "-locations", "none", "-silent",
+    subprocess.run([tool.find_tool("pyside6-lupdate"), "-extensions", "py", "-locations", "none", "-silent",
                     *[str(p) for p in tool.SOURCES], "-ts", str(fresh)], check=True)
     in_code = {(c, m.findtext("source")) for c, m in tool.messages(ET.parse(fresh))}
     in_ts = {(c, s) for c, s, _ in ts_messages()}
