@@ -45,3 +45,53 @@ def test_scanner_typing_into_a_focused_field(qtbot, tmp_path, clock):
         assert "https://" in fr.status.text()
     finally:
         k.shutdown()
+
+
+def test_try_the_demo_button(qtbot, tmp_path, clock):
+    """Offered only where the demo can run (start_demo given); a click starts it."""
+    from kiosk.app import build
+
+    started: list[bool] = []
+    k = build(Config(tmp_path / "k"), clock=clock, camera=False, sounds=False,
+              start_demo=lambda: started.append(True))
+    qtbot.addWidget(k.window)
+    try:
+        k.window.show()
+        k.window.start()
+        button = k.window.first_run.demo_button
+        assert button.isVisible()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert started == [True]
+    finally:
+        k.shutdown()
+    bundle = build(Config(tmp_path / "b"), clock=clock, camera=False, sounds=False)
+    qtbot.addWidget(bundle.window)
+    try:
+        bundle.window.show()
+        bundle.window.start()
+        assert not bundle.window.first_run.demo_button.isVisible()  # the bundle has no server
+    finally:
+        bundle.shutdown()
+
+
+@pytest.mark.parametrize("started", [True, False])
+def test_restart_as_demo_starts_the_demo_then_quits(monkeypatch, tmp_path, started):
+    import sys
+
+    from PySide6.QtCore import QProcess
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk import app as kiosk_app
+
+    calls: list[tuple[str, list[str]]] = []
+    quits: list[bool] = []
+    def start_detached(exe: str, args: list[str]) -> tuple[bool, int]:
+        calls.append((exe, list(args)))
+        return started, 4242  # (started, pid), as Qt answers
+
+    monkeypatch.setattr(QProcess, "startDetached", staticmethod(start_detached))
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: quits.append(True)))
+    config = Config(tmp_path / "k")
+    kiosk_app._restart_as_demo(config)
+    assert calls == [(sys.executable, ["-m", "kiosk", "--data-dir", str(config.data_dir), "--demo"])]
+    assert quits == ([True] if started else [])  # a demo that cannot start leaves this window open
