@@ -7,19 +7,24 @@ Two PINs, both kept in ``settings.json`` as salted hashes (never the digits):
 * ``trainer`` — the close-out fallback when a trainer has no pass at hand.  There is no default:
   until an admin sets one, the fallback is unavailable.
 
-After :data:`MAX_TRIES` wrong PINs the pad locks for :data:`LOCKOUT_S` seconds (per purpose, for
-the life of the process).
+After :data:`MAX_TRIES` wrong PINs the pad locks for :data:`LOCKOUT_S` seconds (per purpose).  The
+count and the lock are kept in ``pin_lockout.json`` in the data folder, so restarting the app
+does not reset them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -112,16 +117,35 @@ def set_pin(config: Config, purpose: str, pin: str) -> None:
 
 @dataclass
 class PinGuard:
-    """Counts wrong PINs; after ``max_tries`` the pad is locked for ``lockout_s`` seconds."""
+    """Counts wrong PINs; after ``max_tries`` the pad is locked for ``lockout_s`` seconds.
+
+    With a ``path`` the state is saved after every change and survives a restart (wall-clock
+    time, so a lock never lasts longer than ``lockout_s`` even if the clock is set back).
+    """
 
     max_tries: int = MAX_TRIES
     lockout_s: float = LOCKOUT_S
-    now: Callable[[], float] = time.monotonic
+    now: Callable[[], float] = time.time
     failures: int = 0
     locked_until: float = field(default=0.0)
+    path: Path | None = None
+    purpose: str = "admin"
+
+    @classmethod
+    def load(cls, path: Path, purpose: str, **kw: Any) -> PinGuard:
+        guard = cls(path=path, purpose=purpose, **kw)
+        try:
+            state = json.loads(path.read_text(encoding="utf-8")).get(purpose, {})
+            guard.failures = max(0, int(state.get("failures", 0)))
+            guard.locked_until = float(state.get("locked_until", 0.0))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("PIN lockout state unreadable (%s); starting afresh", exc)
+        return guard
 
     def remaining_lock(self) -> float:
-        return max(0.0, self.locked_until - self.now())
+        return min(self.lockout_s, max(0.0, self.locked_until - self.now()))
 
     def tries_left(self) -> int:
         return max(0, self.max_tries - self.failures)
@@ -131,21 +155,41 @@ class PinGuard:
         if self.failures >= self.max_tries:
             self.locked_until = self.now() + self.lockout_s
             self.failures = 0
+        self._save()
 
     def succeeded(self) -> None:
         self.failures = 0
         self.locked_until = 0.0
+        self._save()
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    data = {}
+            except (FileNotFoundError, ValueError):
+                data = {}
+            data[self.purpose] = {"failures": self.failures, "locked_until": self.locked_until}
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError as exc:  # a read-only folder: the lock still holds for this process
+            log.warning("cannot keep the PIN lockout state in %s: %s", self.path, exc)
 
 
+LOCKOUT_FILE = "pin_lockout.json"
 _guards: dict[tuple[str, str], PinGuard] = {}
 
 
 def guard_for(config: Config, purpose: str) -> PinGuard:
-    """One guard per data folder and purpose, for the life of the process."""
-    return _guards.setdefault((str(config.data_dir), purpose), PinGuard())
-
-
-# -- the pad -----------------------------------------------------------------------------------
+    """One guard per data folder and purpose; its state survives a restart."""
+    key = (str(config.data_dir), purpose)
+    if key not in _guards:
+        _guards[key] = PinGuard.load(Path(config.data_dir) / LOCKOUT_FILE, purpose)
+    return _guards[key]
 
 
 class PinDialog(QDialog):

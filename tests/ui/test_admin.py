@@ -106,6 +106,51 @@ def test_ask_pin_is_modal_and_answers(qtbot, ui_config):
         set_pin(ui_config, "trainer", "12")
 
 
+def test_lockout_survives_a_restart(tmp_path):
+    """Restarting the app must not reset the count of wrong PINs, nor an active lock."""
+    path, t = tmp_path / "pin_lockout.json", FakeTime()
+    guard = PinGuard.load(path, "admin", now=t)
+    for _ in range(3):
+        guard.failed()
+    again = PinGuard.load(path, "admin", now=t)  # the app started anew
+    assert again.tries_left() == 2
+    again.failed()
+    again.failed()
+    assert again.remaining_lock() == pytest.approx(60.0)
+    t.t += 20
+    later = PinGuard.load(path, "admin", now=t)
+    assert later.remaining_lock() == pytest.approx(40.0)
+    assert PinGuard.load(path, "trainer", now=t).remaining_lock() == 0  # per purpose
+    t.t -= 3600  # the clock set back an hour: the lock never outlasts LOCKOUT_S
+    assert PinGuard.load(path, "admin", now=t).remaining_lock() == pytest.approx(60.0)
+    t.t += 3600 + 60
+    ok = PinGuard.load(path, "admin", now=t)
+    assert ok.remaining_lock() == 0
+    ok.succeeded()
+    assert PinGuard.load(path, "admin", now=t).tries_left() == 5
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"admin": {"failures": "x"}}'])
+def test_unreadable_lockout_state_starts_afresh(tmp_path, content):
+    path = tmp_path / "pin_lockout.json"
+    path.write_text(content)
+    guard = PinGuard.load(path, "admin", now=FakeTime())
+    assert guard.tries_left() == 5 and guard.remaining_lock() == 0
+    guard.failed()  # and writes a good file again
+    assert PinGuard.load(path, "admin").tries_left() == 4
+
+
+def test_pin_dialog_uses_the_kept_lock(qtbot, ui_config):
+    from kiosk.ui import pin
+
+    set_pin(ui_config, "admin", "5791")
+    PinGuard.load(ui_config.data_dir / pin.LOCKOUT_FILE, "admin").failed()
+    pin._guards.clear()  # as after a restart
+    d = PinDialog(ui_config, "admin")
+    qtbot.addWidget(d)
+    assert d.guard.tries_left() == 4
+
+
 @pytest.fixture
 def admin(qtbot, ui_config, ui_store):
     calls: list[str] = []
