@@ -89,6 +89,7 @@ class Kiosk:
     extra_cleanup: list[Callable[[], None]] = field(default_factory=list)
 
     def shutdown(self) -> None:
+        self.window.stop_camera()
         if self.scanner is not None:
             self.scanner.stop()
         self.sync.stop()

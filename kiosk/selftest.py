@@ -208,9 +208,21 @@ def check_frames(ctx: _Context) -> str:
         raise CheckFailed(str(exc)) from exc
     if backend == "qt":
         _qt_app()
-    # FFmpeg reports its hardware-decoder probing on standard error; the report says what counts.
-    with _quiet_stderr():
-        return _play_test_video(backend)
+        from PySide6.QtGui import QImageReader
+
+        if b"jpeg" not in [bytes(f.data()) for f in QImageReader.supportedImageFormats()]:
+            raise CheckFailed("Qt cannot read JPEG (its qjpeg image plugin is missing), so most "
+                              "webcams' 720p pictures (MJPEG) could not be scanned: reinstall")
+    # FFmpeg reports its hardware-decoder probing on standard error; the report says what counts,
+    # and quotes what was printed when the check fails.
+    with _quiet_stderr() as printed:
+        try:
+            return _play_test_video(backend)
+        except CheckFailed as exc:
+            tail = printed()
+            if tail:
+                raise CheckFailed(f"{exc} — the libraries said: {tail}") from exc
+            raise
 
 
 def _play_test_video(backend: str) -> str:
@@ -357,21 +369,32 @@ def _quiet_qt_multimedia() -> None:
 
 
 @contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Native libraries' own chatter on standard error (file descriptor 2), hidden for a while."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+def _quiet_stderr() -> Iterator[Callable[[], str]]:
+    """Native libraries' chatter on standard error (file descriptor 2) goes to a temporary file
+    for a while; the context gives a function returning the last of it (for a failure's detail)."""
+    with tempfile.TemporaryFile() as captured:
+
+        def tail(limit: int = 300) -> str:
+            try:
+                captured.seek(0)
+                text = captured.read().decode("utf-8", "replace")
+            except (OSError, ValueError):
+                return ""
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            return " | ".join(lines)[-limit:]
+
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):
+            yield tail
+            return
+        try:
+            os.dup2(captured.fileno(), 2)
+            yield tail
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 @contextmanager

@@ -111,6 +111,29 @@ def test_rgb_frames_go_through_qt_conversion(qapp):
     assert abs(int(gray.mean()) - 128) <= 2
 
 
+def test_jpeg_frames_are_decoded(qapp, texts):
+    """Most webcams send 720p as MJPEG, which Qt hands over undecoded (needs the qjpeg plugin)."""
+    from PySide6.QtCore import QBuffer, QByteArray
+
+    code = np.ascontiguousarray(code_image(texts[0], 4))
+    h, w = code.shape
+    jpeg = QByteArray()
+    buffer = QBuffer(jpeg)
+    buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+    assert QImage(code.data, w, h, code.strides[0], QImage.Format.Format_Grayscale8).save(
+        buffer, "JPG", 95)
+
+    def fill(f):
+        plane = f.bits(0)
+        plane[:jpeg.size()] = bytes(jpeg.data())
+
+    gray = gray_from_frame(_frame(PF.Format_Jpeg, w, h, fill))
+    assert gray is not None and gray.shape == (h, w)
+    from kiosk.scan.decoder import QrDecoder
+
+    assert QrDecoder().decode(gray).texts == [texts[0]]
+
+
 def test_invalid_frame_is_none(qapp):
     assert gray_from_frame(QVideoFrame()) is None
     with pytest.raises(ValueError):
@@ -176,9 +199,6 @@ def test_qt_video_pipeline_emits_each_pass_once_off_the_gui_thread(qtbot, video,
     assert ids and threading.main_thread().ident not in ids
     assert stats.captured > 40  # the frames really came through the sink
     assert previews and previews[0].width() == 640 and not previews[0].isNull()
-    # The decoder reads gray, but the preview shows the camera's colour picture.
-    colours = [previews[-1].pixelColor(x, y) for x in range(0, 640, 40) for y in range(0, 480, 40)]
-    assert any(abs(c.red() - c.green()) > 20 or abs(c.green() - c.blue()) > 20 for c in colours)
     assert source.ended
     assert sorted(source.captured_at)[:3] == [1, 2, 3]  # frames keyed by their number in the video
 
@@ -194,7 +214,6 @@ def test_qt_source_read_on_the_gui_thread_runs_the_event_loop(qtbot, video):
                 break
         assert frame is not None and frame.image.shape == (480, 640)
         assert frame.image.dtype == np.uint8
-        assert isinstance(frame.native, QVideoFrame)  # kept for the colour preview
     finally:
         source.close()
     assert source.ended and source.read() is None

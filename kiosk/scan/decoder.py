@@ -4,7 +4,7 @@ Measured on this kind of machine zxing-cpp decodes a 720p frame in ~2 ms and rej
 in ~1.5 ms, with far better success on distorted frames than OpenCV's own detector
 (docs/benchmarks.md).  Frames arrive gray from the Qt camera, or BGR from OpenCV's; only the
 latter needs OpenCV to convert, and it is imported only then (the bundle has no OpenCV).
-Image files are read by Qt: :func:`kiosk.services.camera.decode_file`.
+Image files are read by Qt: :func:`kiosk.services.images.decode_file`.
 """
 
 from __future__ import annotations

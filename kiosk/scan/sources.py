@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_CAMERA_NOTICE = "未检测到摄像头，请使用扫码枪或人工签到。/ No camera found: use the USB scanner or manual check-in."
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
+CAMERA_LOST_NOTICE = ("摄像头已断开或被占用，正在重试；请先用扫码枪或人工签到。/ The camera stopped: "
+                      "retrying. Meanwhile use the USB scanner or manual check-in.")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp"}
 
 
 class SourceError(Exception):
@@ -49,7 +51,6 @@ class Frame:
     image: np.ndarray  # what the decoder reads: BGR (OpenCV) or 8-bit gray (Qt)
     index: int
     captured: float  # time.perf_counter() when read
-    native: object = None  # the source's own frame, when it has a better picture to show (Qt: colour)
 
 
 class FrameSource(Protocol):

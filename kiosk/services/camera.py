@@ -145,20 +145,20 @@ def gray_from_frame(frame: QVideoFrame) -> np.ndarray | None:
     if not frame.isValid():
         return None
     fmt = frame.pixelFormat()
-    if fmt in _LUMA_PLANE or fmt in _PACKED_LUMA:
-        copy = QVideoFrame(frame)  # map() changes the frame; the sink keeps its own
-        if copy.map(QVideoFrame.MapMode.ReadOnly):
-            try:
-                w, h, bpl = copy.width(), copy.height(), copy.bytesPerLine(0)
-                bits = copy.bits(0)
-                if bits is not None and len(bits) >= bpl * h:
-                    rows = np.frombuffer(bits, np.uint8, count=bpl * h).reshape(h, bpl)
-                    if fmt in _LUMA_PLANE:
-                        return rows[:, :w].copy()
-                    start = _PACKED_LUMA[fmt]
-                    return rows[:, start:start + 2 * w:2].copy()
-            finally:
-                copy.unmap()
+    if (fmt in _LUMA_PLANE or fmt in _PACKED_LUMA) and frame.map(QVideoFrame.MapMode.ReadOnly):
+        try:  # (mapping is counted: the sink's own reference to this frame is unaffected)
+            w, h, bpl = frame.width(), frame.height(), frame.bytesPerLine(0)
+            bits = frame.bits(0)
+            if bits is not None and len(bits) >= bpl * h:
+                rows = np.frombuffer(bits, np.uint8, count=bpl * h).reshape(h, bpl)
+                if fmt in _LUMA_PLANE:
+                    return rows[:, :w].copy()
+                start = _PACKED_LUMA[fmt]
+                return rows[:, start:start + 2 * w:2].copy()
+        finally:
+            frame.unmap()
+    # Anything else — above all Format_Jpeg, what most webcams send at 720p (MJPEG), which Qt
+    # passes on undecoded — through Qt's own conversion (JPEG needs the qjpeg image plugin).
     image = frame.toImage()
     return None if image.isNull() else gray_from_image(image)
 
@@ -249,9 +249,10 @@ class _SinkSource:
         if gray is None:
             return None
         self._index += 1
-        return Frame(gray, self._index, captured, native=frame)  # the preview shows it in colour
+        return Frame(gray, self._index, captured)
 
     def _release(self) -> None:
+        """After the producer has let go of the sink (see ``close``)."""
         with self._cond:
             self._closed = True
             self._latest = None
@@ -299,26 +300,36 @@ class QtCameraSource(_SinkSource):
             raise SourceError(f"camera {self.device} is not there ({len(devices)} camera(s) found)")
         info: QCameraDevice = devices[self.device]
         self.description = info.description()
-        camera = QCamera(info)
+        camera = QCamera(info)  # a device that cannot be opened reports it here, before any slot
+        if camera.error() != QCamera.Error.NoError:
+            raise SourceError(self._describe(camera.errorString()))
         fmt = _nearest_format(info, self.width, self.height)
         if fmt is not None:
             camera.setCameraFormat(fmt)
-        camera.errorOccurred.connect(lambda _err, text: self._fail(
-            f"camera {self.device} ({self.description}): {text or 'error'}"))
+        camera.errorOccurred.connect(lambda _err, text: self._fail(self._describe(text)))
         session = QMediaCaptureSession()
         session.setCamera(camera)
         session.setVideoSink(self._make_sink())
         self._camera, self._session = camera, session
         self._closed, self._error, self._finished = False, None, False
         camera.start()
+        if self._error is None and camera.error() != QCamera.Error.NoError:
+            self._error = self._describe(camera.errorString())
         if self._error is not None:
             message = self._error
             self.close()
             raise SourceError(message)
 
+    def _describe(self, text: str) -> str:
+        return f"camera {self.device} ({self.description}): {text or 'error'}"
+
     def close(self) -> None:
+        # Producer first: the session lets go of the sink and the camera before they go.
         if self._camera is not None:
             self._camera.stop()
+        if self._session is not None:
+            self._session.setVideoSink(None)
+            self._session.setCamera(None)
         self._release()
         self._camera = self._session = None
 
@@ -329,9 +340,12 @@ def _nearest_format(info: QCameraDevice, width: int, height: int) -> QCameraForm
         return None
     want = width * height
 
-    def cost(f: QCameraFormat) -> tuple[float, float]:
+    def cost(f: QCameraFormat) -> tuple[float, int, float]:
+        # Nearest size first; then formats whose luma is read as it is (YUV) over those that
+        # must be decoded first (MJPEG); then the higher frame rate.
         size: QSize = f.resolution()
-        return abs(size.width() * size.height() - want) / want, -f.maxFrameRate()
+        luma = f.pixelFormat() in _LUMA_PLANE or f.pixelFormat() in _PACKED_LUMA
+        return abs(size.width() * size.height() - want) / want, 0 if luma else 1, -f.maxFrameRate()
 
     return min(formats, key=cost)
 
@@ -383,5 +397,6 @@ class QtVideoFileSource(_SinkSource):
     def close(self) -> None:
         if self._player is not None:
             self._player.stop()
+            self._player.setVideoSink(None)  # producer first, as for the camera
         self._release()
         self._player = None

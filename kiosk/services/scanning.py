@@ -12,7 +12,6 @@ import threading
 import numpy as np
 from PySide6.QtCore import QObject, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
-from PySide6.QtMultimedia import QVideoFrame
 
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoder import DecodeResult, QrDecoder
@@ -120,12 +119,10 @@ class ScanService(QObject):
 
     def _on_preview(self, frame: Frame, result: DecodeResult) -> None:
         assert threading.current_thread() is not threading.main_thread()
-        picture: np.ndarray | QImage = frame.image
-        if isinstance(frame.native, QVideoFrame):  # the Qt camera: show the colour picture
-            colour = frame.native.toImage()
-            if not colour.isNull():
-                picture = colour
-        self._preview_from_worker.emit(preview_image(picture, result, self.preview_width))
+        # The decoder's own picture: BGR from OpenCV, gray from the Qt camera (a colour copy on
+        # this thread would need Qt's GPU path off the GUI thread, and could be rotated or
+        # mirrored against the corners the decoder found).
+        self._preview_from_worker.emit(preview_image(frame.image, result, self.preview_width))
 
     # -- main thread -----------------------------------------------------------------------
 

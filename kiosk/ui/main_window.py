@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from kiosk.config import Config
@@ -130,9 +130,18 @@ class MainWindow(QMainWindow):
             scanner.code_scanned.connect(self._camera_code)
             scanner.preview.connect(self.scan.show_preview)
             scanner.notice.connect(self.scan.show_notice)
+            scanner.error.connect(self._camera_failed)
         self._opener = _SourceOpener(self)
         self._opener.opened.connect(self._source_opened)
         self._camera_started = False
+        # A camera that fails while in use (unplugged, taken by another program) is closed and
+        # opened again after a pause, doubling up to a minute while it stays away.
+        self.camera_retry_ms = 10_000
+        self._camera_lost = False
+        self._retry_ms = self.camera_retry_ms
+        self._camera_retry = QTimer(self)
+        self._camera_retry.setSingleShot(True)
+        self._camera_retry.timeout.connect(self._reopen_camera)
 
         leave = QShortcut(QKeySequence("Ctrl+Alt+Q"), self)
         leave.activated.connect(self.request_leave_kiosk_mode)
@@ -224,10 +233,50 @@ class MainWindow(QMainWindow):
         self._camera_started = True
         self._opener.open(self.source_spec)
 
+    def stop_camera(self) -> None:
+        """Close the camera for good (shutting down): no retry either."""
+        self._camera_retry.stop()
+        self._camera_lost = False
+        if self.scanner is not None:
+            self.scanner.stop()
+
     @Slot(object)
     def _source_opened(self, source: Any) -> None:
+        from kiosk.scan.sources import CAMERA_LOST_NOTICE, NullSource
+
+        if self.scanner is None:
+            source.close()
+            return
+        if self._camera_lost:
+            if isinstance(source, NullSource):  # still away: keep the words, try again later
+                source.close()
+                self.scan.show_notice(CAMERA_LOST_NOTICE)
+                self._retry_ms = min(self._retry_ms * 2, 60_000)
+                self._camera_retry.start(self._retry_ms)
+                return
+            log.info("camera back: %s", getattr(source, "name", source))
+            self._camera_lost = False
+            self.scan.show_notice("")
+        self.scanner.start(source)
+
+    @Slot(str)
+    def _camera_failed(self, message: str) -> None:
+        from kiosk.scan.sources import CAMERA_LOST_NOTICE
+
+        log.warning("camera failed (%s); opening it again in %d s", message,
+                    self.camera_retry_ms // 1000)
         if self.scanner is not None:
-            self.scanner.start(source)
+            self.scanner.stop()  # closes the camera (its light goes off)
+        self.scan.preview.set_image(QImage())  # no frozen last picture under the words
+        self.scan.show_notice(CAMERA_LOST_NOTICE)
+        self._camera_lost = True
+        self._retry_ms = self.camera_retry_ms
+        self._camera_retry.start(self._retry_ms)
+
+    @Slot()
+    def _reopen_camera(self) -> None:
+        if self.scanner is not None and self._camera_lost and not self.scanner.running:
+            self._opener.open(self.source_spec)
 
     @Slot(object)
     def _on_result(self, result: CheckinResult) -> None:
