@@ -226,12 +226,20 @@ def _opencv_imread(path: Path) -> np.ndarray | None:
     return cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
 
 
-def make_source(spec: str) -> FrameSource:
-    """``camera:N``, ``file:PATH`` or ``none``.  A camera that is not there becomes a NullSource."""
+def make_source(spec: str, *, camera: Callable[[int], FrameSource] = CameraSource,
+                file: Callable[[str], FrameSource] = FileSource) -> FrameSource:
+    """``camera:N``, ``file:PATH`` or ``none``.  A camera that is not there becomes a NullSource.
+
+    ``camera`` and ``file`` make the unopened source (OpenCV's by default; the Qt back-end passes
+    its own: :func:`kiosk.services.camera.open_frame_source`).
+    """
     kind, _, arg = spec.partition(":")
     if kind == "camera":
-        device = int(arg or 0)
-        cam = CameraSource(device)
+        try:
+            device = int(arg or 0)
+        except ValueError:
+            raise ValueError(f"camera number {arg!r} is not a number: use camera:0, camera:1 …") from None
+        cam = camera(device)
         try:
             cam.open()
         except SourceError as exc:
@@ -239,10 +247,9 @@ def make_source(spec: str) -> FrameSource:
             return NullSource()
         return cam
     if kind == "file":
-        src = FileSource(arg)
+        src = file(arg)
         src.open()
         return src
     if kind == "none":
         return NullSource()
     raise ValueError(f"unknown frame source {spec!r}: use camera:N, file:PATH or none")
-

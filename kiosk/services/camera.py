@@ -47,7 +47,6 @@ from kiosk.scan.sources import (
     FileSource,
     Frame,
     FrameSource,
-    NullSource,
     SourceError,
 )
 from kiosk.services.images import gray_from_image, load_gray
@@ -97,28 +96,17 @@ def open_frame_source(spec: str, *, backend: str | None = None) -> FrameSource:
     """
     from kiosk.scan.sources import make_source
 
-    kind, _, arg = spec.partition(":")
-    if camera_backend(backend) == "opencv" or kind not in ("camera", "file"):
+    if camera_backend(backend) == "opencv":
         return make_source(spec)
-    if kind == "camera":
-        try:
-            device = int(arg or 0)
-        except ValueError:
-            raise ValueError(f"camera number {arg!r} is not a number: use camera:0, camera:1 …") from None
-        cam = QtCameraSource(device)
-        try:
-            cam.open()
-        except SourceError as exc:
-            log.warning("no camera: %s", exc)
-            return NullSource()
-        return cam
+    return make_source(spec, camera=QtCameraSource, file=_qt_file_source)
+
+
+def _qt_file_source(arg: str) -> FrameSource:
+    """Image files through QImage, videos through Qt's player."""
     path = Path(arg)
     if path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES or any(c in arg for c in "*?["):
-        src: FrameSource = FileSource(arg, loader=load_gray)
-    else:
-        src = QtVideoFileSource(path)
-    src.open()
-    return src
+        return FileSource(arg, loader=load_gray)
+    return QtVideoFileSource(path)
 
 
 def opens_on_gui_thread(spec: str) -> bool:
