@@ -10,7 +10,8 @@ Two camera back-ends deliver the same :class:`~kiosk.scan.sources.Frame` to the 
 
 ``auto`` (the default) takes OpenCV when it can be imported and Qt otherwise;
 ``STARKIOSK_CAMERA_BACKEND=qt|opencv`` forces one.  Both number cameras the same way only when
-the platform lists them in the same order; the admin screen names them from Qt's list.
+the platform lists them in the same order; the admin screen names them from Qt's list
+(``QMediaDevices.videoInputs()``, the order ``camera:N`` counts in the Qt back-end).
 
 Frames from Qt are delivered to a :class:`QVideoSink` in the GUI thread.  The slot only keeps the
 newest :class:`QVideoFrame` (a reference, no copy); the capture thread that calls :meth:`read`
@@ -115,11 +116,6 @@ def opens_on_gui_thread(spec: str) -> bool:
         return spec.partition(":")[0] in ("camera", "file") and camera_backend() == "qt"
     except (ValueError, SourceError):
         return False
-
-
-def camera_names() -> list[str]:
-    """The cameras Qt sees, in the order ``camera:N`` counts them."""
-    return [d.description() for d in QMediaDevices.videoInputs()]
 
 
 # -- video frames → gray arrays (image files: kiosk.services.images) ----------------------------
