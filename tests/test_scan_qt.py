@@ -120,3 +120,14 @@ def test_wedge_filter_takes_input_method_commits(qtbot, texts):
         QApplication.sendEvent(screen, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return,
                                                  Qt.KeyboardModifier.NoModifier, "\r"))
     assert blocker.args[0] == texts[1]
+
+
+def test_a_picture_queued_before_stop_is_dropped(qtbot):
+    """The decode thread may queue a preview just before the camera stops; it must not paint a
+    frozen picture over the 'camera stopped' words after stop()."""
+    service = ScanService()
+    shown: list[QImage] = []
+    service.preview.connect(shown.append)
+    service._preview_from_worker.emit(QImage(8, 8, QImage.Format.Format_RGB888))  # none running
+    qtbot.wait(50)
+    assert shown == []

@@ -76,7 +76,7 @@ class ScanService(QObject):
         self.pipeline: ScanPipeline | None = None
         self.source: FrameSource | None = None
         self._code_from_worker.connect(self._relay_code)
-        self._preview_from_worker.connect(self.preview)
+        self._preview_from_worker.connect(self._relay_preview)
         self._error_from_worker.connect(self._relay_error)
         self._end_from_worker.connect(self.stopped)
 
@@ -125,6 +125,11 @@ class ScanService(QObject):
         self._preview_from_worker.emit(preview_image(frame.image, result, self.preview_width))
 
     # -- main thread -----------------------------------------------------------------------
+
+    @Slot(QImage)
+    def _relay_preview(self, image: QImage) -> None:
+        if self.pipeline is not None:  # a picture queued before stop() is stale: drop it
+            self.preview.emit(image)
 
     @Slot(str)
     def _relay_code(self, text: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from kiosk.config import Config
@@ -23,6 +25,7 @@ class CameraThatDisappears:
         pass
 
     def read(self) -> Frame | None:
+        time.sleep(0.01)  # paced like a camera, so pictures are still on their way when it fails
         if self.left == 0:
             raise SourceError("camera 0 stopped delivering pictures")
         self.left -= 1
@@ -46,10 +49,11 @@ def test_a_lost_camera_is_reported_closed_and_reopened(qtbot, tmp_path, clock):
     w = k.window
     try:
         w.camera_retry_ms = 100
-        camera = CameraThatDisappears()
+        camera = CameraThatDisappears(frames=40)
         w._source_opened(camera)
         qtbot.waitUntil(lambda: w.scan.preview.notice == CAMERA_LOST_NOTICE, timeout=5000)
         assert camera.closed and not k.scanner.running  # closed: its light goes off
+        qtbot.wait(200)  # pictures the camera queued before it failed must not come back
         assert w.scan.preview.image is not None and w.scan.preview.image.isNull()
         assert w._camera_retry.isActive()
         # Still away: the retry finds no camera, keeps the words and waits longer.
