@@ -42,8 +42,8 @@ def prepare(folder: Path, camera: str = "none") -> int:
     """A kiosk data folder with a demo bundle imported; returns the class open now."""
     from kiosk.config import Config
     from kiosk.core.store import Store
-    from kiosk.devtools.demo_data import make_bundle
     from kiosk.devtools.keys import keygen
+    from sync.demo import make_bundle
 
     key = keygen(folder / "keys")
     bundle, summary = make_bundle([key.trust_key()], now=datetime.now(UTC), parents=200)

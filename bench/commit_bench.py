@@ -38,8 +38,8 @@ from benchlib import machine
 
 from kiosk.core.desk import CheckinDesk
 from kiosk.core.store import Store
-from kiosk.devtools.demo_data import make_bundle
 from kiosk.devtools.keys import keygen
+from sync.demo import make_bundle
 
 TARGET_P95_MS = 2.0
 

@@ -76,8 +76,8 @@ class Fixture:
 def prepare(workdir: Path, parents: int = 3000) -> Fixture:
     """A data folder with a demo bundle of ``parents`` parents imported, and one pass each."""
     from kiosk.core.store import Store
-    from kiosk.devtools.demo_data import make_bundle
     from kiosk.devtools.keys import keygen, load_key
+    from sync.demo import make_bundle
 
     keygen(workdir / "keys", key_id=1)
     key = load_key(workdir / "keys")

@@ -25,8 +25,8 @@ import base45  # noqa: E402
 from benchlib import machine  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from kiosk.core import passes  # noqa: E402
-from kiosk.core.passes import PassData, PassError, Role  # noqa: E402
+from sync import passes  # noqa: E402
+from sync.passes import PassData, PassError, Role  # noqa: E402
 
 ALPHABET = base45.BASE45_CHARSET
 

@@ -33,12 +33,12 @@ import cv2  # noqa: E402
 from kiosk.core.clock import FixedClock  # noqa: E402
 from kiosk.core.desk import CheckinDesk  # noqa: E402
 from kiosk.core.store import Store  # noqa: E402
-from kiosk.devtools.demo_data import make_bundle  # noqa: E402
 from kiosk.devtools.frames import corpus, write_video  # noqa: E402
 from kiosk.devtools.keys import keygen  # noqa: E402
 from kiosk.scan.decoder import QrDecoder, to_gray  # noqa: E402
 from kiosk.scan.pipeline import ScanPipeline  # noqa: E402
 from kiosk.scan.sources import FileSource  # noqa: E402
+from sync.demo import make_bundle  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.config import Config  # noqa: E402
 from kiosk.core.store import Store  # noqa: E402
-from kiosk.devtools.demo_data import make_bundle  # noqa: E402
 from kiosk.devtools.frames import write_video  # noqa: E402
 from kiosk.devtools.keys import keygen  # noqa: E402
+from sync.demo import make_bundle  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -120,7 +120,7 @@ def main() -> None:
 
 
 def _pass_id(text: str) -> int:
-    from kiosk.core.passes import parse
+    from sync.passes import parse
 
     return parse(text)[0].pass_id
 

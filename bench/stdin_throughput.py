@@ -41,8 +41,8 @@ from typing import Any
 from benchlib import machine
 
 from kiosk.core.store import Store
-from kiosk.devtools.demo_data import make_bundle
 from kiosk.devtools.keys import keygen
+from sync.demo import make_bundle
 
 TARGET_RATE = 20.0
 MAX_DEMO_PARENTS = 9990  # make_bundle: capacity = parents + 10 ≤ 10,000

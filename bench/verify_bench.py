@@ -1,4 +1,4 @@
-"""Pass verification time: ``kiosk.core.passes.verify`` and parse-only, per pass.
+"""Pass verification time: ``sync.passes.verify`` and parse-only, per pass.
 
 Signs ``--passes`` distinct parent passes with one Ed25519 key, then times each call with
 ``time.perf_counter_ns`` (garbage collector off while timing), in ``--rounds`` interleaved rounds
@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from benchlib import machine
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.core import passes
 from kiosk.devtools.keys import SigningKey
+from sync import passes
 
 
 def percentiles(ns: list[int]) -> dict[str, float]:

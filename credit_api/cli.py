@@ -22,13 +22,13 @@ from credit_api import config
 from credit_api import keys as keyring
 from credit_api import service as svc
 from credit_api.db import make_engine, migrate, now_utc
-from kiosk.core.passes import Role
-from sync.protocol import OfflineUpload, OfflineUploadEnvelope, describe_validation_error
+from sync.offline import RECEIPT_FORMAT, OfflineUpload, OfflineUploadEnvelope
+from sync.passes import Role
+from sync.protocol import describe_validation_error
 
 log = logging.getLogger("credit_api")
 
 MAX_UPLOAD_FILE = 512 * 1024 * 1024
-RECEIPT_FORMAT = "starkiosk-upload-receipt"
 
 
 class CliError(Exception):
@@ -210,7 +210,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> None:
-    from kiosk.core.bundle import write_bundle
+    from sync.offline import write_bundle
 
     engine = _engine(args)
     with engine.begin() as conn:

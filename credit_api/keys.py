@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from credit_api import config
 from credit_api import db as t
-from kiosk.core import passes
+from sync import passes
 from sync.protocol import TrustKey
 
 

@@ -29,8 +29,9 @@ from sqlalchemy.sql.schema import Table
 from credit_api import credits as rules
 from credit_api import db as t
 from credit_api import keys as keyring
-from kiosk.core import passes
-from kiosk.core.passes import PassData, Role
+from sync import passes
+from sync.offline import OfflineUploadEnvelope, canonical_upload_text
+from sync.passes import PassData, Role
 from sync.protocol import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -41,7 +42,6 @@ from sync.protocol import (
     CreditAward,
     DeviceInfo,
     Ledger,
-    OfflineUploadEnvelope,
     RecordResult,
     Registration,
     RegistrationKey,
@@ -785,7 +785,7 @@ def report(conn: Connection, session_id: int, now: datetime,
 
 def issue_pass(conn: Connection, holder_id: int, role: Role, now: datetime,
                valid_days: int = 365, files: keyring.KeyFiles | None = None) -> tuple[str, int]:
-    """Sign a pass with the current key (kiosk.core.passes format); returns (text, pass id)."""
+    """Sign a pass with the current key (sync.passes format); returns (text, pass id)."""
     table = t.trainers if role is Role.TRAINER else t.parents
     if conn.execute(select(table.c.id).where(table.c.id == holder_id)).first() is None:
         who = "trainer" if role is Role.TRAINER else "parent"
@@ -866,12 +866,6 @@ def import_records(conn: Connection, venue_id: int, batch: Sequence[UploadRecord
     return {**counts, "results": results}
 
 
-def canonical_upload_text(upload: Any) -> bytes:
-    """The bytes a kiosk signs for a USB export (see ``OfflineUploadEnvelope``)."""
-    return json.dumps(upload, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode("utf-8")
-
-
 def check_envelope(conn: Connection, env: OfflineUploadEnvelope, raw_upload: Any) -> str:
     """Verify a signed USB export; returns how: ``enrolled_key`` or ``self_signed``.
 
@@ -939,7 +933,7 @@ def import_offline_closeouts(conn: Connection, venue_id: int,
 
 def init_demo(conn: Connection, now: datetime, parents: int = 200,
               files: keyring.KeyFiles | None = None) -> dict[str, Any]:
-    from kiosk.devtools import demo_data
+    from sync import demo as demo_data
 
     keyring.current_key(conn, files, now)
     trust = keyring.trust_list(conn, now)

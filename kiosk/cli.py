@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from kiosk import __version__
 from kiosk.config import Config, default_data_dir
-from kiosk.core.bundle import BundleError, read_bundle
 from kiosk.core.desk import CheckinDesk, CheckinResult, UnknownSession
 from kiosk.core.store import Store, StoreError
+from sync.offline import BundleError, read_bundle
 
 log = logging.getLogger(__name__)
 
@@ -330,8 +330,8 @@ def cmd_export(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
 
 
 def cmd_decode(args: argparse.Namespace, out: TextIO) -> None:
-    from kiosk.core.passes import mask_pass, normalize
     from kiosk.services.images import decode_file
+    from sync.passes import mask_pass, normalize
 
     failed = 0
     for path in args.files:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import json
 import logging
 import signal
@@ -24,8 +22,6 @@ from sync.engine import SyncEngine, SyncResult, purge_expired
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMAT = "starkiosk-offline-upload"
-RECEIPT_FORMAT = "starkiosk-upload-receipt"
 
 
 def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -173,28 +169,19 @@ def export_upload(cfg: Config, store: Store, out_path: Path) -> dict[str, Any]:
     :class:`ExportUploadError` with a plain message.  Written to a temporary name first, so a
     stick pulled out half-way never leaves a file that looks complete.
     """
-    from cryptography.hazmat.primitives import serialization
-
     from sync.engine import upload_record
+    from sync.offline import OFFLINE_UPLOAD_FORMAT, seal_upload
 
     venue = store.venue()
     if venue is None:
         raise ExportUploadError("this kiosk has no venue yet: import a site bundle or enrol first", 2)
     rows = store.unacknowledged_records()
     records = [json.loads(upload_record(r).model_dump_json()) for r in rows if r["state"] == "pending"]
-    upload = {"format": EXPORT_FORMAT, "version": 1, "venue_id": venue["id"],
+    upload = {"format": OFFLINE_UPLOAD_FORMAT, "version": 1, "venue_id": venue["id"],
               "exported_at": to_iso(datetime.now(UTC)), "records": records}
-    body = json.dumps(upload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = credentials.device_key(cfg.data_dir)
-    pub = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     creds = credentials.load(cfg.data_dir)
-    envelope = {
-        "upload": upload,
-        "sha256": hashlib.sha256(body.encode()).hexdigest(),
-        "device_id": creds.device_id if creds else None,
-        "device_public_key": base64.b64encode(pub).decode(),
-        "signature": base64.b64encode(key.sign(body.encode())).decode(),
-    }
+    envelope = seal_upload(upload, credentials.device_key(cfg.data_dir),
+                           creds.device_id if creds else None)
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = out_path.with_name(out_path.name + ".tmp")

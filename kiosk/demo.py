@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.config import Config, default_data_dir
-from kiosk.core.bundle import read_bundle, write_bundle
 from kiosk.core.desk import CheckinDesk
 from kiosk.core.rules import Severity
 from kiosk.core.store import Store
-from kiosk.devtools.demo_data import make_bundle
 from kiosk.devtools.keys import keygen
+from sync.demo import make_bundle
+from sync.offline import read_bundle, write_bundle
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ class DemoPlatform:
                                                datetime.now(UTC))[0]
 
     def issue(self, parent_id: int) -> str:
-        from kiosk.core.passes import Role
+        from sync.passes import Role
 
         with self.engine.begin() as conn:
             return self.svc.issue_pass(conn, parent_id, Role.PARENT, datetime.now(UTC),
@@ -199,7 +199,7 @@ class DemoPlatform:
         return text_and_id[0]
 
     def issue_with_id(self, parent_id: int) -> tuple[str, int]:
-        from kiosk.core.passes import Role
+        from sync.passes import Role
 
         with self.engine.begin() as conn:
             return self.svc.issue_pass(conn, parent_id, Role.PARENT, datetime.now(UTC),
@@ -207,7 +207,7 @@ class DemoPlatform:
 
     def trainer_pass(self) -> str:
         """A pass for the trainer of the class open now (for the close-out screen)."""
-        from kiosk.core.passes import Role
+        from sync.passes import Role
 
         sid = self.summary["open_session"]
         trainer = next(c["trainer"] for c in _programme_classes() if _sid(c) == sid)
@@ -217,7 +217,7 @@ class DemoPlatform:
 
 
 def _programme_classes() -> list[dict[str, Any]]:
-    from kiosk.devtools import demo_data
+    from sync import demo as demo_data
 
     programme = demo_data.load_programme()
     venue = next(v for v in programme["venues"] if v["id"] == demo_data.DEFAULT_VENUE)
@@ -225,7 +225,7 @@ def _programme_classes() -> list[dict[str, Any]]:
 
 
 def _sid(c: dict[str, Any]) -> int:
-    from kiosk.devtools import demo_data
+    from sync import demo as demo_data
 
     return demo_data.session_id(demo_data.DEFAULT_VENUE, c["id"])
 
@@ -246,7 +246,7 @@ class GuiDemo:
 
 def demo_passes(platform: DemoPlatform) -> list[str]:
     """The video's cast: registered parents, one walk-in, one repeat, one revoked pass."""
-    from kiosk.devtools import demo_data
+    from sync import demo as demo_data
 
     registered = platform.summary["parents"]
     programme = demo_data.load_programme()

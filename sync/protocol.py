@@ -44,11 +44,11 @@ def _check_masked(name: str) -> str:
 MaskedName = Annotated[str, Field(min_length=2, max_length=12), AfterValidator(_check_masked)]
 
 
-class _Model(BaseModel):
+class WireModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Venue(_Model):
+class Venue(WireModel):
     id: Id
     name: ShortText
     kind: ShortText = Field(description="e.g. 街道社区学校, 妇幼保健院, 幼儿园")
@@ -56,13 +56,13 @@ class Venue(_Model):
     timezone: str = "Asia/Shanghai"
 
 
-class Trainer(_Model):
+class Trainer(WireModel):
     id: Id
     name: MaskedName
     organisation: ShortText | None = None
 
 
-class Session(_Model):
+class Session(WireModel):
     """A class (课程) at the venue: what a kiosk needs to decide check-ins offline."""
 
     id: Id
@@ -87,7 +87,7 @@ class Session(_Model):
         return self
 
 
-class Registration(_Model):
+class Registration(WireModel):
     session_id: Id
     parent_id: Id
     masked_name: MaskedName
@@ -96,7 +96,7 @@ class Registration(_Model):
     stage_credits: int = Field(ge=0, le=100000)
 
 
-class TrustKey(_Model):
+class TrustKey(WireModel):
     key_id: int = Field(ge=1, le=255)
     public_key: str = Field(description="Ed25519 public key, 32 raw bytes in standard base64")
     not_after: AwareDatetime | None = None
@@ -116,12 +116,12 @@ class TrustKey(_Model):
         return base64.b64decode(self.public_key)
 
 
-class Revocation(_Model):
+class Revocation(WireModel):
     pass_id: int = Field(ge=0, lt=2**32)
     revoked_at: AwareDatetime
 
 
-class SiteBundle(_Model):
+class SiteBundle(WireModel):
     """Everything a kiosk needs for one venue, as one JSON file (``import-bundle``)."""
 
     format: Literal["starkiosk-site-bundle"]
@@ -221,7 +221,7 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text), AfterValidato
 Cursor = Annotated[str, Field(max_length=200)]
 
 
-class _Response(_Model):
+class _Response(WireModel):
     server_time: AwareDatetime = Field(description="the server's clock when it answered (UTC)")
 
 
@@ -232,7 +232,7 @@ class ErrorResponse(_Response):
     detail: str
 
 
-class EnrolRequest(_Model):
+class EnrolRequest(WireModel):
     code: str = Field(min_length=4, max_length=32, description="the one-time enrolment code")
     device_name: ShortText = Field(description="a label for the kiosk, e.g. '二楼多功能厅 kiosk'")
     device_time: Instant | None = None
@@ -267,7 +267,7 @@ class SessionsPage(_Response):
     more: bool = Field(description="true when another page is ready right away")
 
 
-class RegistrationKey(_Model):
+class RegistrationKey(WireModel):
     session_id: Id
     parent_id: Id
 
@@ -293,7 +293,7 @@ class TrustList(_Response):
     keys: list[TrustKey]
 
 
-class UploadRecord(_Model):
+class UploadRecord(WireModel):
     """One check-in or check-out as recorded by a kiosk; ``id`` is its idempotency key forever."""
 
     id: Uuid4
@@ -323,12 +323,12 @@ class UploadRecord(_Model):
         return self
 
 
-class UploadBatch(_Model):
+class UploadBatch(WireModel):
     records: list[UploadRecord] = Field(min_length=1, max_length=MAX_UPLOAD_BATCH)
     device_time: Instant | None = None
 
 
-class RecordResult(_Model):
+class RecordResult(WireModel):
     id: str
     result: Literal["accepted", "duplicate", "rejected"]
     reason: str | None = Field(
@@ -346,17 +346,17 @@ class UploadResponse(_Response):
     rejected: int
 
 
-class RosterRemoval(_Model):
+class RosterRemoval(WireModel):
     checkin_id: Uuid4
     reason: Reason
 
 
-class RosterAddition(_Model):
+class RosterAddition(WireModel):
     parent_id: StrictId
     reason: Reason
 
 
-class CloseoutRequest(_Model):
+class CloseoutRequest(WireModel):
     """A trainer signs off a class: the final roster corrections; releases the credits."""
 
     id: Uuid4 = Field(description="client-generated; the same close-out sent again changes nothing")
@@ -376,12 +376,12 @@ class CloseoutRequest(_Model):
         return self
 
 
-class StarEarned(_Model):
+class StarEarned(WireModel):
     stage: int = Field(ge=1, le=5)
     date: str = Field(description="certificate date, YYYY-MM-DD in the venue's time zone")
 
 
-class CreditAward(_Model):
+class CreditAward(WireModel):
     parent_id: Id
     credits: int = Field(ge=0)
     stage: int = Field(ge=1, le=5, description="the stage tally the credits went to")
@@ -399,7 +399,7 @@ class CloseoutResponse(_Response):
     awards: list[CreditAward]
 
 
-class StageCredits(_Model):
+class StageCredits(WireModel):
     stage: int = Field(ge=1, le=5)
     credits: int = Field(ge=0)
     threshold: int = Field(ge=0)
@@ -415,7 +415,7 @@ class Ledger(_Response):
     credits: list[StageCredits]
 
 
-class AttendanceRecord(_Model):
+class AttendanceRecord(WireModel):
     checkin_id: str
     parent_id: Id
     kind: Literal["checkin", "checkout"]
@@ -433,35 +433,3 @@ class AttendanceReport(_Response):
     status: Literal["scheduled", "cancelled", "closed"]
     count: int = Field(description="parents with a check-in that was not removed")
     records: list[AttendanceRecord]
-
-
-OFFLINE_UPLOAD_FORMAT = "starkiosk-offline-upload"
-
-
-class OfflineUpload(_Model):
-    """Records carried from an offline site on a USB stick (``credit-api import-upload``)."""
-
-    format: Literal["starkiosk-offline-upload"]
-    version: Literal[1]
-    venue_id: Id
-    exported_at: AwareDatetime
-    records: list[UploadRecord] = Field(max_length=1_000_000)
-    closeouts: list[CloseoutRequest] = Field(
-        default=[], max_length=10_000,
-        description="close-outs done offline; each needs device_time (when the trainer signed)",
-    )
-
-
-class OfflineUploadEnvelope(_Model):
-    """The signed USB file a kiosk writes (``starkiosk export-upload``).
-
-    ``signature`` is Ed25519 by the kiosk's device key over the canonical text of ``upload``:
-    ``json.dumps(upload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` in UTF-8,
-    whose SHA-256 is ``sha256``.
-    """
-
-    upload: OfflineUpload
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    device_id: Id | None = None
-    device_public_key: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$")
-    signature: str = Field(pattern=r"^[A-Za-z0-9+/]{86}==$")

@@ -15,8 +15,8 @@ import pytest  # noqa: E402
 from kiosk.core.clock import FixedClock  # noqa: E402
 from kiosk.core.desk import CheckinDesk  # noqa: E402
 from kiosk.core.store import Store  # noqa: E402
-from kiosk.devtools.demo_data import make_bundle  # noqa: E402
 from kiosk.devtools.keys import SigningKey, keygen  # noqa: E402
+from sync.demo import make_bundle  # noqa: E402
 
 # A fixed instant (a Monday afternoon in Hangzhou) so time rules are deterministic.
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

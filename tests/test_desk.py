@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 
 from kiosk.core.desk import CheckinDesk, UnknownSession
-from kiosk.core.passes import Role
 from kiosk.core.rules import Outcome, Severity
 from kiosk.core.store import Store
-from kiosk.devtools.demo_data import make_bundle, session_id
 from kiosk.devtools.keys import keygen
+from sync.demo import make_bundle, session_id
+from sync.passes import Role
 from tests.conftest import NOW
 
 OPEN = session_id(101, 1)  # open now, walk-ins accepted and flagged

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from kiosk.core.names import MAX_STARS, mask_name, phone_last4
+from sync.names import MAX_STARS, mask_name, phone_last4
 from sync.protocol import Registration, Trainer
 
 

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import passes
-from kiosk.core.passes import PassData, PassError, PassFormatError, Role, Verification
+from sync import passes
+from sync.passes import PassData, PassError, PassFormatError, Role, Verification
 
 # ---------------------------------------------------------------------------
 # Shared helpers (module level so hypothesis tests can use them without fixtures)

@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import passes, qr
-from kiosk.core.passes import PassData, Role
+from sync import passes, qr
+from sync.passes import PassData, Role
 
 KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
 KEYS = {3: KEY.public_key(), 200: KEY.public_key()}

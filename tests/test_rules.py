@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.core import messages
-from kiosk.core.passes import PassError
 from kiosk.core.rules import (
     Attendance,
     ClassFacts,
@@ -25,6 +24,7 @@ from kiosk.core.rules import (
     Window,
     decide,
 )
+from sync.passes import PassError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STARTS = datetime(2025, 3, 8, 9, 30, tzinfo=SHANGHAI)

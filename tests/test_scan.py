@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import passes
 from kiosk.core.desk import CheckinDesk
 from kiosk.core.rules import Outcome
-from kiosk.devtools.demo_data import session_id
 from kiosk.devtools.frames import VARIANTS, code_image, render, write_video
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoder import QrDecoder
 from kiosk.scan.pipeline import ScanPipeline
 from kiosk.scan.sources import FileSource, NullSource, SourceError, make_source
 from kiosk.scan.wedge import WedgeAssembler
+from sync import passes
+from sync.demo import session_id
 from tests.conftest import NOW
 
 OPEN = session_id(101, 1)

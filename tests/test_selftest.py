@@ -11,8 +11,8 @@ import pytest
 from kiosk import selftest
 from kiosk.cli import main
 from kiosk.core.store import Store
-from kiosk.devtools.demo_data import make_bundle
 from kiosk.devtools.keys import SigningKey
+from sync.demo import make_bundle
 
 from .conftest import NOW
 

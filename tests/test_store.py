@@ -9,7 +9,7 @@ import pytest
 from kiosk.core import store as store_mod
 from kiosk.core.desk import CheckinDesk
 from kiosk.core.store import SCHEMA_VERSION, Store, StoreError
-from kiosk.devtools.demo_data import make_bundle, session_id
+from sync.demo import make_bundle, session_id
 from sync.protocol import SiteBundle
 from tests.conftest import NOW
 

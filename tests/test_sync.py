@@ -28,12 +28,12 @@ from credit_api import keys as ckeys  # noqa: E402
 from credit_api import service as svc  # noqa: E402
 from kiosk.cli import main as kiosk_main  # noqa: E402
 from kiosk.core.desk import CheckinDesk  # noqa: E402
-from kiosk.core.passes import Role  # noqa: E402
 from kiosk.core.rules import Outcome  # noqa: E402
 from kiosk.core.store import Store  # noqa: E402
 from sync import credentials  # noqa: E402
 from sync.client import ApiClient  # noqa: E402
 from sync.engine import Backoff, SyncEngine  # noqa: E402
+from sync.passes import Role  # noqa: E402
 from tests.faultproxy import FaultProxy, random_faults  # noqa: E402
 
 PY = sys.executable

@@ -10,10 +10,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from kiosk.core import passes
 from kiosk.core.clock import Clock, SystemClock
-from kiosk.core.passes import Role
 from kiosk.core.store import Store
+from sync import passes
+from sync.passes import Role
 
 log = logging.getLogger(__name__)
 

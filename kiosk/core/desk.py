@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.core import passes
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.messages import message
-from kiosk.core.passes import Role
 from kiosk.core.rules import Decision, Outcome, Window, decide
 from kiosk.core.store import NewRecord, RegistrationRow, SessionRow, Store
+from sync import passes
+from sync.passes import Role
 
 log = logging.getLogger(__name__)
 

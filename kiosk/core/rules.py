@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.core.passes import PassError
+from sync.passes import PassError
 
 
 class Outcome(enum.Enum):

@@ -23,7 +23,6 @@ from typing import Any
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.core.passes import public_key_from_raw
 from kiosk.core.rules import (
     Attendance,
     ClassFacts,
@@ -31,6 +30,7 @@ from kiosk.core.rules import (
     SessionStatus,
     WalkInPolicy,
 )
+from sync.passes import public_key_from_raw
 from sync.protocol import (
     Registration,
     Revocation,

@@ -19,10 +19,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.core.bundle import write_bundle
-from kiosk.core.passes import Role
-from kiosk.devtools.demo_data import DEFAULT_VENUE, make_bundle
 from kiosk.devtools.keys import keygen, load_key
+from sync.demo import DEFAULT_VENUE, make_bundle
+from sync.offline import write_bundle
+from sync.passes import Role
 
 
 def _iso(text: str) -> datetime:

@@ -13,8 +13,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.core import passes
-from kiosk.core.passes import PassData, Role
+from sync import passes
+from sync.passes import PassData, Role
 from sync.protocol import TrustKey
 
 

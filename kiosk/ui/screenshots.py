@@ -34,10 +34,10 @@ def take_screenshots(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> l
     from kiosk.config import Config
     from kiosk.core.clock import FixedClock
     from kiosk.core.store import Store
-    from kiosk.devtools.demo_data import make_bundle
     from kiosk.devtools.frames import render
     from kiosk.devtools.keys import keygen
     from kiosk.services.scanning import preview_image
+    from sync.demo import make_bundle
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -40,7 +40,7 @@ from credit_api import service as svc
 from credit_api.app import asgi_app
 from credit_api.db import make_engine, migrate
 from credit_api.keys import KeyFiles
-from kiosk.core.passes import Role
+from sync.passes import Role
 from sync.protocol import Session, Trainer, Venue
 
 PG_ENV = "STARKIOSK_TEST_PG_URL"

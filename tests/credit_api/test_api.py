@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from credit_api import db as t
 from credit_api import service as svc
 from credit_api.app import asgi_app
-from kiosk.core import passes
-from kiosk.core.passes import Role
+from sync import passes
+from sync.passes import Role
 from sync.protocol import (
     DeviceInfo,
     ErrorResponse,

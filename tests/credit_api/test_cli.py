@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from credit_api import cli
-from kiosk.core import passes
+from sync import passes
 from sync.protocol import SiteBundle
 
 from .conftest import Backend, ServerThread
@@ -249,7 +249,7 @@ def _sign(upload: dict[str, Any], key: Any, device_id: int | None) -> dict[str, 
     import base64
     import hashlib
 
-    from credit_api.service import canonical_upload_text
+    from sync.offline import canonical_upload_text
 
     body = canonical_upload_text(upload)
     return {"upload": upload, "sha256": hashlib.sha256(body).hexdigest(),

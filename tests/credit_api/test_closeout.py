@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from credit_api import db as t
 from credit_api import service as svc
-from kiosk.core.passes import Role
+from sync.passes import Role
 from sync.protocol import AttendanceReport, CloseoutResponse, Ledger
 
 from .conftest import Api, World

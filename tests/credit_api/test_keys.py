@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from credit_api import config
 from credit_api import keys as keyring
 from credit_api.db import make_engine, migrate
-from kiosk.core import passes
+from sync import passes
 
 
 @pytest.fixture

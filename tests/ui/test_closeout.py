@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kiosk.core.closeout import HELD_REASON
 from kiosk.core.desk import CheckinDesk
-from kiosk.core.passes import Role
 from kiosk.core.rules import Outcome
 from kiosk.services.wedge import WedgeFilter
 from kiosk.ui.pin import PinDialog, set_pin
 from kiosk.ui.screens.closeout import CloseoutScreen, ReasonDialog
+from sync.passes import Role
 from tests.conftest import NOW
 from tests.ui.helpers import visible_texts, wedge_type
 

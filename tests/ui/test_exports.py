@@ -16,9 +16,9 @@ import pytest
 from kiosk.cli import main
 from kiosk.core.closeout import Addition, Removal, close_out
 from kiosk.core.desk import CheckinDesk
-from kiosk.core.passes import Role
-from kiosk.devtools.demo_data import make_bundle
 from kiosk.ui import exports
+from sync.demo import make_bundle
+from sync.passes import Role
 from tests.conftest import NOW
 
 

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.cli_sync import ExportUploadError, export_upload
 from kiosk.config import Config
-from kiosk.core import passes
 from kiosk.core.closeout import HELD_REASON
 from kiosk.core.store import Store, StoreError
 from kiosk.ui.pin import ask_new_pin, pin_is_set
@@ -50,7 +49,7 @@ from kiosk.ui.staff.common import (
     show_message,
     title_label,
 )
-from sync import credentials
+from sync import credentials, passes
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,9 @@
-"""Demo site bundles true to the programme, from ``assets/demo/programme.json``.
+"""Demo site bundles true to the programme, from ``sync/demo_programme.json``.
 
-The same arguments give the same ids (parents, classes, names); only class times follow the
-clock, so a bundle can be remade later with revocations added and the passes still match.
+The demo kiosk and the demo platform (``credit-api init-demo``) build the same site from it, so
+it lives with the wire contract both share.  The same arguments give the same ids (parents,
+classes, names); only class times follow the clock, so a bundle can be remade later with
+revocations added and the passes still match.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import json
 import random
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from typing import Any
 
-from kiosk.assets import asset_path
-from kiosk.core.names import mask_name
+from sync.names import mask_name
 from sync.protocol import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -29,7 +31,8 @@ DEFAULT_VENUE = 101
 
 
 def load_programme() -> dict[str, Any]:
-    return json.loads(asset_path("demo", "programme.json").read_text(encoding="utf-8"))
+    text = resources.files("sync").joinpath("demo_programme.json").read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 def session_id(venue_id: int, template_id: int) -> int:
