@@ -100,7 +100,7 @@ def run_cli_demo(out: TextIO, data_dir: Path | None = None) -> int:
             out.write(f"   {ICON[r.outcome.severity]} {label:<14} {name:<5} {r.outcome.value:<20} "
                       f"{r.reason('zh', tz)}\n")
         out.write("4. 签到名单 roster:\n")
-        from kiosk.cli import roster_rows
+        from kiosk.operations.roster import roster_rows
 
         for row in roster_rows(store, sid, "zh", tz):
             if row[5]:

@@ -71,6 +71,10 @@ EN: dict[str | tuple[str, str], str] = {
     "无法开始同步，详情见日志。": "Could not start a sync; see the log.",
     "正在同步……完成后请按“刷新”查看结果。": "Syncing… press “Refresh” to see the result.",
     "导出失败：%1": "Export failed: %1",
+    "本机还没有场地数据：请先导入场地数据包或注册本终端。":
+        "This kiosk has no venue yet: import a site bundle or enrol it first.",
+    "无法写入文件：请检查U盘是否插好、是否还有空间。":
+        "Cannot write the file: check that the USB stick is in and has room.",
     "已导出 %1 条待上报记录到 %2（被拒收的 %3 条不导出）。请把文件交给平台导入。":
         "Exported %1 pending records to %2 (%3 parked records not exported). "
         "Give the file to the platform to import.",

@@ -216,6 +216,14 @@
             <translation>Syncing… press “Refresh” to see the result.</translation>
         </message>
         <message>
+            <source>本机还没有场地数据：请先导入场地数据包或注册本终端。</source>
+            <translation>This kiosk has no venue yet: import a site bundle or enrol it first.</translation>
+        </message>
+        <message>
+            <source>无法写入文件：请检查U盘是否插好、是否还有空间。</source>
+            <translation>Cannot write the file: check that the USB stick is in and has room.</translation>
+        </message>
+        <message>
             <source>导出失败：%1</source>
             <translation>Export failed: %1</translation>
         </message>

@@ -13,10 +13,12 @@ from datetime import timedelta
 
 import pytest
 
+from kiosk import reports as exports
 from kiosk.cli import main
 from kiosk.core.closeout import Addition, Removal, close_out
 from kiosk.core.desk import CheckinDesk
-from kiosk.ui import exports
+from kiosk.operations.roster import ROSTER_HEADERS
+from kiosk.reports.pdf import _paginate
 from sync.demo import make_bundle
 from sync.passes import Role
 from tests.conftest import NOW
@@ -82,7 +84,7 @@ def test_pdf_paginates_a_big_class(qapp, tmp_path, signing_key):
     assert pdf_page_count((tmp_path / "big.pdf").read_bytes()) == pages
     # The signature block always has room: it gets its own page when the table fills the last one.
     for rows in range(1, 120):
-        layout = exports._paginate(rows)
+        layout = _paginate(rows)
         assert layout[-1][2] and layout[-1][1] == rows
         assert sum(e - s for s, e, _ in layout) == rows
 
@@ -101,7 +103,7 @@ def test_csv_has_a_bom_and_shows_corrections(ui_store, sid, attended, signing_ke
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == exports.ROSTER_HEADERS["zh"] and len(rows) == n + 1
+    assert rows[0] == ROSTER_HEADERS["zh"] and len(rows) == n + 1
     status = {int(r[1]): r[8] for r in rows[1:]}
     assert status[attended[0]] == "已移除（扫错了人）"
     assert status[absent] == "补录（忘带手机）"

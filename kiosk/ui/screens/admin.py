@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.cli_sync import ExportUploadError, export_upload
 from kiosk.config import Config
-from kiosk.core.closeout import HELD_REASON
 from kiosk.core.store import Store, StoreError
+from kiosk.operations.common import OperationError
+from kiosk.operations.outbox import parked_items
+from kiosk.operations.usb import export_upload
 from kiosk.ui.pin import ask_new_pin, pin_is_set
 from kiosk.ui.staff.common import (
     SCREEN_STYLE,
@@ -313,16 +314,11 @@ class AdminScreen(QWidget):
 
     def parked_rows(self) -> list[tuple[str, str, str, str]]:
         """(kind, class, time, reason) for every parked record and close-out, as shown."""
-        kinds = {"checkin": self.tr("签到"), "checkout": self.tr("签退")}
-        rows = []
-        for r in self.store.parked():
-            rows.append((kinds.get(r["kind"], r["kind"]), str(r["session_id"]),
-                         self._when(r["device_time"]), r["park_reason"] or "—"))
-        for c in self.store.parked_closeouts():
-            reason = (self.tr("用培训师密码结课，等待扫描培训师码确认") if c["park_reason"] == HELD_REASON
-                      else c["park_reason"] or "—")
-            rows.append((self.tr("结课"), str(c["session_id"]), self._when(c["device_time"]), reason))
-        return rows
+        kinds = {"checkin": self.tr("签到"), "checkout": self.tr("签退"), "closeout": self.tr("结课")}
+        held = self.tr("用培训师密码结课，等待扫描培训师码确认")
+        return [(kinds.get(p.kind, p.kind), str(p.session_id), self._when(p.device_time),
+                 held if p.held else p.reason or "—")
+                for p in parked_items(self.store)]
 
     def _fill_parked(self) -> None:
         rows = self.parked_rows()
@@ -350,6 +346,14 @@ class AdminScreen(QWidget):
             return
         show_message(self.diag_message, "notice", self.tr("正在同步……完成后请按“刷新”查看结果。"))
 
+    def _why(self, exc: OperationError) -> str:
+        """An operation's refusal in the screen's language (the log keeps the English)."""
+        words = {
+            "no_venue": self.tr("本机还没有场地数据：请先导入场地数据包或注册本终端。"),
+            "cannot_write": self.tr("无法写入文件：请检查U盘是否插好、是否还有空间。"),
+        }
+        return words.get(exc.reason, str(exc))
+
     def export_usb(self, directory: Path | None = None) -> Path | None:
         """Write every unsent record to a signed file (``starkiosk export-upload``)."""
         folder = directory or export_dir(self.config.data_dir)
@@ -357,9 +361,9 @@ class AdminScreen(QWidget):
         path = folder / f"starkiosk-upload-{stamp}.json"
         try:
             result = export_upload(self.config, self.store, path)
-        except ExportUploadError as exc:
+        except OperationError as exc:
             log.error("USB export failed: %s", exc)
-            show_message(self.diag_message, "error", arg(self.tr("导出失败：%1"), exc))
+            show_message(self.diag_message, "error", arg(self.tr("导出失败：%1"), self._why(exc)))
             return None
         self.last_export = path
         show_message(self.diag_message, "ok", arg(

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import reports
 from kiosk.config import Config
 from kiosk.core.clock import Clock
 from kiosk.core.closeout import (
@@ -46,8 +47,8 @@ from kiosk.core.closeout import (
     verify_trainer,
 )
 from kiosk.core.store import Store, from_iso
+from kiosk.operations.roster import roster_table, venue_timezone
 from kiosk.services.wedge import WedgeFilter
-from kiosk.ui import exports
 from kiosk.ui.pin import ask_pin
 from kiosk.ui.staff.arrival_chart import ArrivalChart
 from kiosk.ui.staff.common import (
@@ -161,7 +162,7 @@ class CloseoutScreen(QWidget):
     def _class_line(self) -> str:
         s = self.session
         assert s is not None
-        tz = exports.venue_timezone(self.store)
+        tz = venue_timezone(self.store)
         counts = self.store.session_counts(self.session_id)
         return arg(self.tr("%1–%2 · 培训师 %3 · 已签到 %4 / 报名 %5"),
                    f"{s.starts_at.astimezone(tz):%H:%M}", f"{s.ends_at.astimezone(tz):%H:%M}",
@@ -351,7 +352,7 @@ class CloseoutScreen(QWidget):
     # -- review -----------------------------------------------------------------------------
 
     def _load_roster(self) -> None:
-        table = exports.roster_table(self.store, self.session_id, "zh")
+        table = roster_table(self.store, self.session_id, "zh")
         self._rows, self._late, self._tz = table.raw, table.late, table.tz
         self._render_roster()
 
@@ -507,7 +508,7 @@ class CloseoutScreen(QWidget):
     # -- summary ----------------------------------------------------------------------------
 
     def _show_summary(self) -> None:
-        table = exports.roster_table(self.store, self.session_id, "zh")
+        table = roster_table(self.store, self.session_id, "zh")
         start = table.session.starts_at
         removed = set()
         if table.closeout:
@@ -539,10 +540,10 @@ class CloseoutScreen(QWidget):
     def export(self, fmt: str, directory: Path | None = None) -> Path | None:
         """Write the sign-in sheet (pdf), or the roster (csv / xlsx); returns the file or None."""
         folder = directory or export_dir(self.config.data_dir)
-        stamp = self.clock.now().astimezone(exports.venue_timezone(self.store)).strftime("%Y%m%d")
+        stamp = self.clock.now().astimezone(venue_timezone(self.store)).strftime("%Y%m%d")
         path = folder / f"signin_{self.session_id}_{stamp}.{fmt}"
         try:
-            exports.export(self.store, self.session_id, fmt, path,
+            reports.export(self.store, self.session_id, fmt, path,
                            lang=self.config.get("language") or "zh")
         except OSError as exc:
             log.error("export of class %s to %s failed: %s", self.session_id, path, exc)
