@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             print(str(args.out))
         elif args.cmd == "screenshots":
             from kiosk.assets import assets_dir
-            from kiosk.ui.screenshots import take_screenshots
+            from kiosk.devtools.screenshots import take_screenshots
 
             for path in take_screenshots(args.out or assets_dir().parent / "docs" / "screenshots"):
                 print(str(path))

@@ -6,7 +6,7 @@ from PySide6.QtGui import QImage
 
 
 def test_screenshots_of_every_screen(qtbot, tmp_path):
-    from kiosk.ui.screenshots import take_screenshots
+    from kiosk.devtools.screenshots import take_screenshots
 
     paths = take_screenshots(tmp_path)
     names = {p.stem for p in paths}
