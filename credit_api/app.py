@@ -195,6 +195,12 @@ CursorQ = Annotated[str | None, Query(max_length=200, description="from the prev
 LimitQ = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page size")]
 
 
+class _RateLimited(Exception):
+    def __init__(self, wait: float) -> None:
+        super().__init__("rate limited")
+        self.wait = wait
+
+
 def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 10,
                enrol_window_s: float = 600.0, max_body: int = MAX_BODY_BYTES) -> FastAPI:
     """The credit API bound to ``engine`` (already migrated)."""
@@ -209,6 +215,17 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
     limiter = RateLimiter(enrol_attempts, enrol_window_s)
     app.state.engine = engine
     app.state.clock = clock
+    _add_error_handlers(app, clock)
+    _add_server_time(app, clock)
+    _add_device_routes(app, engine, clock, limiter)
+    _add_download_routes(app, engine, clock)
+    _add_upload_routes(app, engine, clock)
+    _add_report_routes(app, engine, clock)
+    return app
+
+
+def _add_error_handlers(app: FastAPI, clock: Clock) -> None:
+    """Every refusal and failure answers with an :class:`ErrorResponse` body."""
 
     @app.exception_handler(svc.ApiError)
     async def _api_error(_req: Request, exc: svc.ApiError) -> JSONResponse:
@@ -229,12 +246,28 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
         return _error(exc.status_code, "http_error", str(exc.detail), clock,
                       headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(_RateLimited)
+    async def _limited(_req: Request, exc: _RateLimited) -> JSONResponse:
+        secs = max(1, int(exc.wait + 0.999))
+        return _error(429, "rate_limited",
+                      f"too many failed enrolment attempts; try again in {secs} s", clock,
+                      headers={"Retry-After": str(secs)})
+
+
+def _add_server_time(app: FastAPI, clock: Clock) -> None:
+    """Every response carries ``X-Server-Time`` and is never cached."""
+
     @app.middleware("http")
     async def _server_time(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
         response.headers["X-Server-Time"] = clock().isoformat()
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _add_device_routes(app: FastAPI, engine: Engine, clock: Clock,
+                       limiter: RateLimiter) -> None:
+    """Enrolment (rate-limited per client on failure), who-am-I and self-revocation."""
 
     @app.post("/v1/enrol", response_model=EnrolResponse, tags=["devices"],
               summary="Enrol a kiosk with a one-time code")
@@ -252,13 +285,6 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
             raise
         return EnrolResponse(server_time=clock(), device_id=device_id, token=token, venue=venue)
 
-    @app.exception_handler(_RateLimited)
-    async def _limited(_req: Request, exc: _RateLimited) -> JSONResponse:
-        secs = max(1, int(exc.wait + 0.999))
-        return _error(429, "rate_limited",
-                      f"too many failed enrolment attempts; try again in {secs} s", clock,
-                      headers={"Retry-After": str(secs)})
-
     @app.get("/v1/device", response_model=DeviceInfo, tags=["devices"],
              summary="Who this device is (also a cheap clock check)")
     def whoami(dev: Dev) -> DeviceInfo:
@@ -271,6 +297,10 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
         with engine.begin() as conn:
             svc.revoke_device(conn, dev.id, clock())
             return svc.device_info(conn, dev, clock())
+
+
+def _add_download_routes(app: FastAPI, engine: Engine, clock: Clock) -> None:
+    """The cursor-paged downloads and the trust list."""
 
     @app.get("/v1/sessions", response_model=SessionsPage, tags=["downloads"],
              summary="Classes of the device's venue changed since the cursor")
@@ -299,6 +329,10 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
         with engine.begin() as conn:
             return TrustList(server_time=clock(), keys=keys.trust_list(conn, clock()))
 
+
+def _add_upload_routes(app: FastAPI, engine: Engine, clock: Clock) -> None:
+    """Record upload and close-out, each in a transaction retried on deadlock."""
+
     @app.post("/v1/records", response_model=UploadResponse, tags=["uploads"],
               summary="Upload check-in records (≤ 1000): a result per record")
     def upload(body: UploadBatch, dev: Dev) -> UploadResponse:
@@ -314,6 +348,10 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
         return svc.transaction(engine, lambda conn: svc.closeout(
             conn, body, device_id=dev.id, venue_id=dev.venue_id, now=clock()))
 
+
+def _add_report_routes(app: FastAPI, engine: Engine, clock: Clock) -> None:
+    """What the platform holds: a class's attendance and a parent's ledger."""
+
     @app.get("/v1/sessions/{session_id}/attendance", response_model=AttendanceReport,
              tags=["downloads"], summary="Attendance the platform holds for a class")
     def attendance(session_id: Annotated[int, Path(ge=1, lt=2**32)], dev: Dev) -> AttendanceReport:
@@ -325,14 +363,6 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
     def ledger(parent_id: Annotated[int, Path(ge=1, lt=2**32)], dev: Dev) -> Ledger:
         with engine.begin() as conn:
             return svc.ledger(conn, parent_id, clock())
-
-    return app
-
-
-class _RateLimited(Exception):
-    def __init__(self, wait: float) -> None:
-        super().__init__("rate limited")
-        self.wait = wait
 
 
 def asgi_app(engine: Engine, **kwargs: Any) -> Any:

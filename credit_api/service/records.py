@@ -1,0 +1,160 @@
+"""Upload of check-in records: each record is accepted, answered ``duplicate`` or rejected
+with a reason, and the answers come back one per record, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Row
+
+from credit_api import db as t
+from credit_api.service.common import _chunks, among, insert_ignore
+from sync.protocol import RecordResult, UploadRecord
+
+#: How far (corrected) record times may lie outside a class and still be accepted.
+RECORD_SLACK = timedelta(days=1)
+
+
+def ingest(conn: Connection, batch: Sequence[UploadRecord], *, device_id: int | None,
+           venue_id: int, now: datetime, source: str = "http") -> list[RecordResult]:
+    """Store a batch of records; one result per record, in order.
+
+    Idempotent forever by record id, and one record per (parent, class, kind) whatever device
+    sent it: both kinds of repeat are answered ``duplicate`` and stored nothing new.
+    """
+    known = _known_ids(conn, [r.id for r in batch])
+    sessions, parents, owners = _batch_context(conn, batch)
+    results, rows, pending, dupes = _triage(batch, known, sessions, parents, owners,
+                                            device_id=device_id, venue_id=venue_id, now=now,
+                                            source=source)
+    inserted = _store(conn, rows)
+    for row in rows:
+        i = pending[row["id"]]
+        if row["id"] in inserted:
+            results[i] = RecordResult(id=row["id"], result="accepted")
+        else:
+            results[i] = RecordResult(id=row["id"], result="duplicate", reason="already_recorded")
+            dupes.append({"id": row["id"], "duplicate_of_session": row["session_id"],
+                          "parent_id": row["parent_id"], "kind": row["kind"],
+                          "device_id": device_id, "received_at": now})
+    if dupes:
+        conn.execute(insert_ignore(conn, t.duplicate_records), dupes)
+    return [r for r in results if r is not None]
+
+
+def _known_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    """Record ids the platform has seen before: stored, or answered as a duplicate."""
+    known: set[str] = set()
+    for chunk in _chunks(ids, 1000):
+        known.update(conn.execute(select(t.records.c.id).where(among(conn, t.records.c.id, chunk)))
+                     .scalars())
+        known.update(conn.execute(select(t.duplicate_records.c.id)
+                                  .where(among(conn, t.duplicate_records.c.id, chunk))).scalars())
+    return known
+
+
+def _batch_context(conn: Connection, batch: Sequence[UploadRecord]
+                   ) -> tuple[dict[int, Row[Any]], set[int], dict[int, int]]:
+    """The batch's classes by id, its known parents, and the holder of each parent pass."""
+    sids = {r.session_id for r in batch}
+    sessions = {row.id: row for row in conn.execute(
+        select(t.sessions.c.id, t.sessions.c.venue_id, t.sessions.c.status,
+               t.sessions.c.starts_at, t.sessions.c.ends_at).where(t.sessions.c.id.in_(sids)))}
+    pids = list({r.parent_id for r in batch})
+    parents: set[int] = set()
+    for chunk in _chunks(pids, 1000):
+        parents.update(conn.execute(select(t.parents.c.id)
+                                    .where(among(conn, t.parents.c.id, chunk))).scalars())
+    pass_ids = list({r.pass_id for r in batch if r.pass_id is not None})
+    owners: dict[int, int] = {}
+    for chunk in _chunks(pass_ids, 1000):
+        owners.update((pid, holder) for pid, holder in conn.execute(
+            select(t.passes.c.pass_id, t.passes.c.holder_id)
+            .where(among(conn, t.passes.c.pass_id, chunk), t.passes.c.role == "parent")))
+    return sessions, parents, owners
+
+
+def _triage(batch: Sequence[UploadRecord], known: set[str], sessions: dict[int, Row[Any]],
+            parents: set[int], owners: dict[int, int], *, device_id: int | None, venue_id: int,
+            now: datetime, source: str
+            ) -> tuple[list[RecordResult | None], list[dict[str, Any]], dict[str, int],
+                       list[dict[str, Any]]]:
+    """Answer what can be answered without writing; the rest become rows to insert.
+
+    Returns the answers so far (None where a row waits to be inserted), those rows, each
+    row's place in the batch, and the duplicates to note.
+    """
+    results: list[RecordResult | None] = [None] * len(batch)
+    rows: list[dict[str, Any]] = []
+    pending: dict[str, int] = {}
+    batch_keys: set[tuple[int, int, str]] = set()
+    dupes: list[dict[str, Any]] = []
+    for i, rec in enumerate(batch):
+        if rec.id in known or rec.id in pending:
+            results[i] = RecordResult(id=rec.id, result="duplicate", reason="known_id")
+            continue
+        reason = _reject_reason(rec, sessions.get(rec.session_id), venue_id, parents, owners)
+        if reason:
+            results[i] = RecordResult(id=rec.id, result="rejected", reason=reason)
+            continue
+        key = (rec.session_id, rec.parent_id, rec.kind)
+        if key in batch_keys:  # the same check-in twice in one batch: the first one counts
+            results[i] = RecordResult(id=rec.id, result="duplicate", reason="already_recorded")
+            dupes.append({"id": rec.id, "duplicate_of_session": rec.session_id,
+                          "parent_id": rec.parent_id, "kind": rec.kind,
+                          "device_id": device_id, "received_at": now})
+            pending[rec.id] = -1
+            continue
+        batch_keys.add(key)
+        pending[rec.id] = i
+        rows.append({
+            "id": rec.id, "kind": rec.kind, "session_id": rec.session_id,
+            "parent_id": rec.parent_id, "pass_id": rec.pass_id, "method": rec.method,
+            "walk_in": rec.walk_in, "device_time": rec.device_time,
+            "clock_offset_ms": rec.clock_offset_ms, "received_at": now, "device_id": device_id,
+            "source": source,
+        })
+    return results, rows, pending, dupes
+
+
+def _store(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows, skipping conflicts; the ids this batch stored."""
+    inserted: set[str] = set()
+    if rows:
+        # One global order for the unique keys, so concurrent uploads of overlapping records
+        # wait for each other instead of deadlocking (PostgreSQL).
+        rows.sort(key=lambda r: (r["session_id"], r["parent_id"], r["kind"], r["id"]))
+        conn.execute(insert_ignore(conn, t.records), rows)
+        # Which of them are ours now: ids are checked unknown above, so an id present after
+        # the insert was stored by this batch (or, at the same instant, by a copy of it).
+        ours = [r["id"] for r in rows]
+        for chunk in _chunks(ours, 1000):
+            inserted.update(conn.execute(select(t.records.c.id)
+                                         .where(among(conn, t.records.c.id, chunk))).scalars())
+    return inserted
+
+
+def _reject_reason(rec: UploadRecord, session: Row[Any] | None, venue_id: int,
+                   parents: set[int], owners: dict[int, int]) -> str | None:
+    if session is None:
+        return "unknown_class"
+    if session.venue_id != venue_id:
+        return "class_of_another_venue"
+    if session.status == "cancelled":
+        return "class_cancelled"
+    if session.status == "closed":
+        return "class_closed"
+    if rec.parent_id not in parents:
+        return "unknown_parent"
+    if rec.pass_id is not None and owners.get(rec.pass_id, rec.parent_id) != rec.parent_id:
+        return "pass_of_another_parent"
+    try:
+        at = rec.device_time + timedelta(milliseconds=rec.clock_offset_ms)
+    except OverflowError:
+        return "outside_class_window"
+    if not session.starts_at - RECORD_SLACK <= at <= session.ends_at + RECORD_SLACK:
+        return "outside_class_window"
+    return None
