@@ -186,8 +186,14 @@ def _exit_on_scan_screen(window: MainWindow, app: QApplication) -> None:
     window.screen_changed.connect(shown)
 
 
-def run(data_dir: Path | None = None, *, demo: bool = False, verbose: bool = False) -> int:
-    """The kiosk app with its event loop.  Returns the exit status."""
+def run(data_dir: Path | None = None, *, demo: Callable[[Path], Any] | None = None,
+        verbose: bool = False) -> int:
+    """The kiosk app with its event loop.  Returns the exit status.
+
+    ``demo`` prepares the windowed demo in a folder (``kiosk.demo.prepare_gui_demo``, passed in
+    by the command line so the composition root does not depend on the demo): its result gives
+    the config, the frame source, the loopback switch and ``close()``; it may raise.
+    """
     from kiosk.logsetup import setup_logging
 
     reason = no_display_reason()
@@ -198,24 +204,22 @@ def run(data_dir: Path | None = None, *, demo: bool = False, verbose: bool = Fal
     cleanup: list[Callable[[], None]] = []
     source_spec = None
     switch = None
-    if demo:
-        from kiosk.demo import prepare_gui_demo
-
-        setup = prepare_gui_demo(data_dir or default_data_dir())  # may raise DemoError
+    if demo is not None:
+        setup = demo(data_dir or default_data_dir())  # may raise DemoError
         config = setup.config
         source_spec, switch = setup.source_spec, setup.switch
         cleanup.append(setup.close)
     else:
         config = Config.load(data_dir or default_data_dir())
     setup_logging(config.log_dir, verbose=verbose)
-    log.info("starting the kiosk app (data folder %s, demo=%s)", config.data_dir, demo)
+    log.info("starting the kiosk app (data folder %s, demo=%s)", config.data_dir, demo is not None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("starkiosk")
     try:
         kiosk = build(config, source_spec=source_spec, switch=switch,
-                      sync_interval_s=10.0 if demo else None,
+                      sync_interval_s=10.0 if demo is not None else None,
                       start_demo=(lambda: _restart_as_demo(config))
-                      if not demo and demo_available() else None)
+                      if demo is None and demo_available() else None)
     except (StoreError, OSError) as exc:
         # The database cannot be used: plain words on screen (they say what to do), no traceback.
         log.error("cannot start: %s", exc)
@@ -245,7 +249,7 @@ def run(data_dir: Path | None = None, *, demo: bool = False, verbose: bool = Fal
         bench = os.environ.get(BENCH_ENV) == "1"
         if bench:
             _exit_on_scan_screen(kiosk.window, app)
-        if demo or bench:
+        if demo is not None or bench:
             kiosk.window.show_picker(auto_start=True)
         return app.exec()
     finally:

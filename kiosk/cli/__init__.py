@@ -74,8 +74,10 @@ def _run_window_or_demo(args: argparse.Namespace, gui: bool, out: TextIO) -> int
 
             return run_cli_demo(out, data_dir=args.data_dir)
         from kiosk.app import run  # the window: no subcommand, or --demo
+        from kiosk.demo import prepare_gui_demo
 
-        return run(args.data_dir, demo=args.demo, verbose=args.verbose)
+        return run(args.data_dir, demo=prepare_gui_demo if args.demo else None,
+                   verbose=args.verbose)
     except DemoError as exc:
         raise CliError(str(exc), EXIT_DATA) from exc
 
