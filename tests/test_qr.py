@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync import passes, qr
+from kiosk.core import qr
+from sync import passes
 from sync.passes import PassData, Role
 
 KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)

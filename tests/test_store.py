@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core import store as store_mod
 from kiosk.core.desk import CheckinDesk
 from kiosk.core.store import SCHEMA_VERSION, Store, StoreError
+from kiosk.core.store import schema as store_schema
 from sync.demo import make_bundle, session_id
 from sync.protocol import SiteBundle
 from tests.conftest import NOW
@@ -66,8 +66,8 @@ def test_migration_backs_up_the_file_first(tmp_path, demo, monkeypatch, signing_
     def v2(db):
         db.execute("ALTER TABLE records ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, v2])
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, v2])
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Store(path) as s:
         assert s.schema_version() == SCHEMA_VERSION + 1
         assert "note" in s.db["records"].columns_dict
@@ -90,8 +90,8 @@ def test_failed_migration_leaves_the_old_schema(tmp_path, monkeypatch):
         db.execute("CREATE TABLE extra (x)")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, broken])
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, broken])
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(RuntimeError):
         Store(path)
     monkeypatch.undo()
