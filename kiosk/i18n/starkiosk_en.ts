@@ -295,46 +295,6 @@
             <translation>Review the roster: %1</translation>
         </message>
         <message>
-            <source>序号</source>
-            <translation>No.</translation>
-        </message>
-        <message>
-            <source>姓名</source>
-            <translation>Name</translation>
-        </message>
-        <message>
-            <source>手机尾号</source>
-            <translation>Phone (last 4)</translation>
-        </message>
-        <message>
-            <source>签到时间</source>
-            <translation>Checked in</translation>
-        </message>
-        <message>
-            <source>方式</source>
-            <translation>Method</translation>
-        </message>
-        <message>
-            <source>状态</source>
-            <translation>Status</translation>
-        </message>
-        <message>
-            <source>更正</source>
-            <translation>Correction</translation>
-        </message>
-        <message>
-            <source>移除所选记录</source>
-            <translation>Remove the selected record</translation>
-        </message>
-        <message>
-            <source>为所选家长补录</source>
-            <translation>Add the selected parent</translation>
-        </message>
-        <message>
-            <source>撤销更正</source>
-            <translation>Undo correction</translation>
-        </message>
-        <message>
             <source>签核后本课锁定，不能再签到；更正和出勤名单将上报平台发放积分。</source>
             <translation>Signing off locks the class: no more check-ins. Corrections and attendance go to the platform, which awards the credits.</translation>
         </message>
@@ -377,46 +337,6 @@
         <message>
             <source>正在用培训师密码结课：本课会锁定、更正会记录在本机，但要等培训师扫描培训师码后才会上报平台、发放积分。请在纸质签到表上签字。</source>
             <translation>Closing with the trainer PIN: the class is locked and corrections are kept on this kiosk, but nothing goes to the platform (and no credits are awarded) until the trainer scans their trainer pass. Please sign the paper sign-in sheet.</translation>
-        </message>
-        <message>
-            <source>✔ 已签到</source>
-            <translation>✔ present</translation>
-        </message>
-        <message>
-            <source>△ 迟到</source>
-            <translation>△ late</translation>
-        </message>
-        <message>
-            <source>★ 临时参加</source>
-            <translation>★ walk-in</translation>
-        </message>
-        <message>
-            <source>— 未到</source>
-            <translation>— absent</translation>
-        </message>
-        <message>
-            <source>摄像头</source>
-            <translation>Camera</translation>
-        </message>
-        <message>
-            <source>扫码枪</source>
-            <translation>scanner</translation>
-        </message>
-        <message>
-            <source>人工</source>
-            <translation>manual</translation>
-        </message>
-        <message>
-            <source>✘ 将移除：%1</source>
-            <translation>✘ to remove: %1</translation>
-        </message>
-        <message>
-            <source>＋ 将补录：%1</source>
-            <translation>＋ to add: %1</translation>
-        </message>
-        <message>
-            <source>出勤 %1 人（其中迟到 %2、临时参加 %3）· 未到 %4 · 将移除 %5 · 将补录 %6</source>
-            <translation>Present %1 (late %2, walk-ins %3) · absent %4 · to remove %5 · to add %6</translation>
         </message>
         <message>
             <source>培训师码已确认，结课信息已排队上报平台。</source>
@@ -866,6 +786,89 @@
         <message>
             <source>请出示星级家长码</source>
             <translation>Please show your Star Parent pass</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterReview</name>
+        <message>
+            <source>序号</source>
+            <translation>No.</translation>
+        </message>
+        <message>
+            <source>姓名</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>手机尾号</source>
+            <translation>Phone (last 4)</translation>
+        </message>
+        <message>
+            <source>签到时间</source>
+            <translation>Checked in</translation>
+        </message>
+        <message>
+            <source>方式</source>
+            <translation>Method</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>更正</source>
+            <translation>Correction</translation>
+        </message>
+        <message>
+            <source>移除所选记录</source>
+            <translation>Remove the selected record</translation>
+        </message>
+        <message>
+            <source>为所选家长补录</source>
+            <translation>Add the selected parent</translation>
+        </message>
+        <message>
+            <source>撤销更正</source>
+            <translation>Undo correction</translation>
+        </message>
+        <message>
+            <source>✔ 已签到</source>
+            <translation>✔ present</translation>
+        </message>
+        <message>
+            <source>△ 迟到</source>
+            <translation>△ late</translation>
+        </message>
+        <message>
+            <source>★ 临时参加</source>
+            <translation>★ walk-in</translation>
+        </message>
+        <message>
+            <source>— 未到</source>
+            <translation>— absent</translation>
+        </message>
+        <message>
+            <source>摄像头</source>
+            <translation>Camera</translation>
+        </message>
+        <message>
+            <source>扫码枪</source>
+            <translation>scanner</translation>
+        </message>
+        <message>
+            <source>人工</source>
+            <translation>manual</translation>
+        </message>
+        <message>
+            <source>✘ 将移除：%1</source>
+            <translation>✘ to remove: %1</translation>
+        </message>
+        <message>
+            <source>＋ 将补录：%1</source>
+            <translation>＋ to add: %1</translation>
+        </message>
+        <message>
+            <source>出勤 %1 人（其中迟到 %2、临时参加 %3）· 未到 %4 · 将移除 %5 · 将补录 %6</source>
+            <translation>Present %1 (late %2, walk-ins %3) · absent %4 · to remove %5 · to add %6</translation>
         </message>
     </context>
     <context>

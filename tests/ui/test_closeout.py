@@ -14,7 +14,8 @@ from kiosk.core.desk import CheckinDesk
 from kiosk.core.rules import Outcome
 from kiosk.services.wedge import WedgeFilter
 from kiosk.ui.pin import PinDialog, set_pin
-from kiosk.ui.screens.closeout import CloseoutScreen, ReasonDialog
+from kiosk.ui.screens.closeout import CloseoutScreen
+from kiosk.ui.staff.roster_review import ReasonDialog
 from sync.passes import Role
 from tests.conftest import NOW
 from tests.ui.helpers import visible_texts, wedge_type
@@ -83,24 +84,25 @@ def test_closeout_with_corrections_locks_the_class(screen_factory, ui_store, ses
     assert screen.page() == screen.PAGE_AUTH
     wedge_type(screen, trainer_pass(signing_key, session.trainer_id))  # the USB scanner
     assert screen.page() == screen.PAGE_REVIEW
-    assert screen.table.rowCount() == len(ui_store.roster(session.id))
-    texts = [screen.table.item(r, 1).text() for r in range(screen.table.rowCount())]
+    assert screen.review.table.rowCount() == len(ui_store.roster(session.id))
+    texts = [screen.review.table.item(r, 1).text() for r in range(screen.review.table.rowCount())]
     assert all("*" in t for t in texts)  # masked names only
 
     # Remove a mistaken check-in, with a reason chosen in the dialog.
-    screen.select_parent(checked_in[0])
-    assert screen.remove_button.isEnabled() and not screen.add_button.isEnabled()
+    screen.review.select_parent(checked_in[0])
+    assert screen.review.remove_button.isEnabled() and not screen.review.add_button.isEnabled()
     answer_next_modal(give_reason)
-    screen.remove_button.click()
-    assert len(screen.removals) == 1
+    screen.review.remove_button.click()
+    assert len(screen.review.removals) == 1
     # Add a registered parent who was there but could not scan.
     absent = next(p for p in demo[1]["parents"] if p not in checked_in)
-    screen.select_parent(absent)
-    assert screen.add_button.isEnabled()
+    screen.review.select_parent(absent)
+    assert screen.review.add_button.isEnabled()
     answer_next_modal(give_reason)
-    screen.add_button.click()
-    assert screen.additions == {absent: "忘带手机，培训师确认在场"}
-    assert "将移除 1" in screen.counts_label.text() and "将补录 1" in screen.counts_label.text()
+    screen.review.add_button.click()
+    assert screen.review.additions == {absent: "忘带手机，培训师确认在场"}
+    assert ("将移除 1" in screen.review.counts_label.text()
+            and "将补录 1" in screen.review.counts_label.text())
 
     screen.sign_button.click()
     assert screen.page() == screen.PAGE_SUMMARY

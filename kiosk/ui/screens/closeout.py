@@ -5,6 +5,7 @@ code handed in through :meth:`CloseoutScreen.accept_code`).  The fallback is the
 on this kiosk: the platform cannot check a kiosk PIN, so a PIN sign-off locks the class and keeps
 the corrections here, but holds the close-out (no credits yet) until a trainer's pass is scanned
 for it — on this screen, any time later (see ``kiosk.core.closeout.HELD_REASON``).
+The roster and its corrections are :class:`kiosk.ui.staff.roster_review.RosterReview`.
 """
 
 from __future__ import annotations
@@ -12,22 +13,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -53,7 +48,6 @@ from kiosk.ui.pin import ask_pin
 from kiosk.ui.staff.arrival_chart import ArrivalChart
 from kiosk.ui.staff.common import (
     SCREEN_STYLE,
-    TOUCH_PX,
     arg,
     big_button,
     export_dir,
@@ -61,55 +55,9 @@ from kiosk.ui.staff.common import (
     show_message,
     title_label,
 )
+from kiosk.ui.staff.roster_review import RosterReview
 
 log = logging.getLogger(__name__)
-
-# Row backgrounds: a second cue only — every status also has a symbol and words.
-_ROW_COLOURS = {"present": "#e8f5e9", "late": "#fff4e0", "walk_in": "#e3f2fd", "absent": "#f5f5f5",
-                "remove": "#fdecee", "add": "#ede7f6"}
-
-COL_NO, COL_NAME, COL_PHONE, COL_IN, COL_METHOD, COL_STATUS, COL_CORRECTION = range(7)
-
-
-class ReasonDialog(QDialog):
-    """A reason for a correction: one touch on a common reason, or typed."""
-
-    def __init__(self, kind: str, who: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setModal(True)
-        self.setStyleSheet(SCREEN_STYLE)
-        self.setWindowTitle(self.tr("更正原因"))
-        lay = QVBoxLayout(self)
-        lay.addWidget(title_label(
-            arg(self.tr("移除 %1 的签到记录，原因是："), who) if kind == "remove"
-            else arg(self.tr("为 %1 补录出勤，原因是："), who), self))
-        presets = ([self.tr("扫错了人"), self.tr("家长未参加课程"), self.tr("重复登记")]
-                   if kind == "remove" else
-                   [self.tr("忘带手机，培训师确认在场"), self.tr("扫码失败，培训师确认在场"),
-                    self.tr("代为签到的家属，培训师确认")])
-        self.preset_buttons = []
-        for text in presets:
-            b = big_button(text, self)
-            b.clicked.connect(lambda _=False, t=text: self.edit.setText(t))
-            lay.addWidget(b)
-            self.preset_buttons.append(b)
-        self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(self.tr("或在这里输入原因"))
-        self.edit.setMaxLength(100)
-        lay.addWidget(self.edit)
-        row = QHBoxLayout()
-        cancel = big_button(self.tr("取消"), self)
-        cancel.clicked.connect(self.reject)
-        self.ok_button = big_button(self.tr("确定"), self)
-        self.ok_button.setEnabled(False)
-        self.ok_button.clicked.connect(self.accept)
-        self.edit.textChanged.connect(lambda t: self.ok_button.setEnabled(bool(t.strip())))
-        row.addWidget(cancel)
-        row.addWidget(self.ok_button)
-        lay.addLayout(row)
-
-    def reason(self) -> str:
-        return self.edit.text().strip()
 
 
 class CloseoutScreen(QWidget):
@@ -135,12 +83,8 @@ class CloseoutScreen(QWidget):
             raise ValueError(f"class {session_id} is not on this kiosk")
         self._trainer_pass: str | None = None
         self.pin_mode = False
-        self.removals: dict[str, str] = {}
-        self.additions: dict[int, str] = {}
         self.result: QueuedCloseout | None = None
         self.last_export: Path | None = None
-        self._rows: list[dict] = []
-        self._late: list[bool] = []
         self.setStyleSheet(SCREEN_STYLE)
         self.setObjectName("closeout_screen")
 
@@ -204,37 +148,8 @@ class CloseoutScreen(QWidget):
         lay.addWidget(title_label(arg(self.tr("核对名单：%1"), self.session.title), page))
         self.pin_notice = message_label(page)
         lay.addWidget(self.pin_notice)
-        self.counts_label = QLabel(page)
-        self.counts_label.setWordWrap(True)
-        lay.addWidget(self.counts_label)
-        self.table = QTableWidget(0, 7, page)
-        self.table.setHorizontalHeaderLabels([
-            self.tr("序号"), self.tr("姓名"), self.tr("手机尾号"), self.tr("签到时间"),
-            self.tr("方式"), self.tr("状态"), self.tr("更正"),
-        ])
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(TOUCH_PX)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_CORRECTION, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        lay.addWidget(self.table, 1)
-        self.review_message = message_label(page)
-        lay.addWidget(self.review_message)
-        row = QHBoxLayout()
-        self.remove_button = big_button(self.tr("移除所选记录"), page, name="remove")
-        self.remove_button.clicked.connect(self._remove_selected)
-        self.add_button = big_button(self.tr("为所选家长补录"), page, name="add")
-        self.add_button.clicked.connect(self._add_selected)
-        self.undo_button = big_button(self.tr("撤销更正"), page, name="undo")
-        self.undo_button.clicked.connect(self._undo_selected)
-        row.addWidget(self.remove_button)
-        row.addWidget(self.add_button)
-        row.addWidget(self.undo_button)
-        lay.addLayout(row)
+        self.review = RosterReview(self.store, self.session_id, page)
+        lay.addWidget(self.review, 1)
         lay.addWidget(QLabel(self.tr("签核后本课锁定，不能再签到；更正和出勤名单将上报平台发放积分。"), page))
         row2 = QHBoxLayout()
         back = big_button(self.tr("返回"), page, name="review_back")
@@ -346,130 +261,14 @@ class CloseoutScreen(QWidget):
 
     def _open_review(self) -> None:
         self.auth_message.hide()
-        self._load_roster()
+        self.review.load_roster()
         self.stack.setCurrentIndex(self.PAGE_REVIEW)
 
-    # -- review -----------------------------------------------------------------------------
-
-    def _load_roster(self) -> None:
-        table = roster_table(self.store, self.session_id, "zh")
-        self._rows, self._late, self._tz = table.raw, table.late, table.tz
-        self._render_roster()
-
-    def _status(self, i: int) -> str:
-        r = self._rows[i]
-        if r["checkin_id"] and r["checkin_id"] in self.removals:
-            return "remove"
-        if not r["checkin_id"] and r["parent_id"] in self.additions:
-            return "add"
-        if not r["checkin_id"]:
-            return "absent"
-        if r["walk_in"]:
-            return "walk_in"
-        return "late" if self._late[i] else "present"
-
-    def _render_roster(self) -> None:
-        words = {"present": self.tr("✔ 已签到"), "late": self.tr("△ 迟到"),
-                 "walk_in": self.tr("★ 临时参加"), "absent": self.tr("— 未到")}
-        methods = {"camera": self.tr("摄像头"), "scanner": self.tr("扫码枪"), "manual": self.tr("人工")}
-        self.table.setRowCount(len(self._rows))
-        counts = dict.fromkeys(("present", "late", "walk_in", "absent", "remove", "add"), 0)
-        for i, r in enumerate(self._rows):
-            status = self._status(i)
-            counts[status] += 1
-            base = ("late" if self._late[i] else ("walk_in" if r["walk_in"] else "present")) \
-                if r["checkin_id"] else "absent"
-            if status == "remove":
-                correction = arg(self.tr("✘ 将移除：%1"), self.removals[r["checkin_id"]])
-            elif status == "add":
-                correction = arg(self.tr("＋ 将补录：%1"), self.additions[r["parent_id"]])
-            else:
-                correction = ""
-            cells = [
-                str(i + 1), r["masked_name"] or "—", r["phone_last4"] or "",
-                datetime.fromisoformat(r["checked_in_at"]).astimezone(self._tz).strftime("%H:%M")
-                if r["checked_in_at"] else "",
-                methods.get(r["method"] or "", ""), words[base], correction,
-            ]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setBackground(QColor(_ROW_COLOURS[status]))
-                self.table.setItem(i, c, item)
-        present = counts["present"] + counts["late"] + counts["walk_in"] + counts["add"]
-        self.counts_label.setText(arg(
-            self.tr("出勤 %1 人（其中迟到 %2、临时参加 %3）· 未到 %4 · 将移除 %5 · 将补录 %6"),
-            present, counts["late"], counts["walk_in"], counts["absent"], counts["remove"],
-            counts["add"]))
-        self._update_buttons()
-
-    def selected_row(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return rows[0].row() if rows else None
-
-    def select_parent(self, parent_id: int) -> None:
-        """Select the row of one parent (tests, and a future search box)."""
-        for i, r in enumerate(self._rows):
-            if r["parent_id"] == parent_id:
-                self.table.selectRow(i)
-                return
-        raise KeyError(parent_id)
-
-    def _update_buttons(self) -> None:
-        i = self.selected_row()
-        status = self._status(i) if i is not None else None
-        self.remove_button.setEnabled(status in ("present", "late", "walk_in"))
-        self.add_button.setEnabled(status == "absent" and bool(self._rows[i]["registered"]))
-        self.undo_button.setEnabled(status in ("remove", "add"))
-
-    def ask_reason(self, kind: str, who: str) -> str | None:
-        """Ask why (modal); None when the trainer cancels."""
-        dialog = ReasonDialog(kind, who, self)
-        return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-    def _remove_selected(self) -> None:
-        i = self.selected_row()
-        if i is None:
-            return
-        r = self._rows[i]
-        reason = self.ask_reason("remove", r["masked_name"] or "—")
-        if reason:
-            self.remove_record(r["checkin_id"], reason)
-
-    def _add_selected(self) -> None:
-        i = self.selected_row()
-        if i is None:
-            return
-        r = self._rows[i]
-        reason = self.ask_reason("add", r["masked_name"] or "—")
-        if reason:
-            self.add_manual(r["parent_id"], reason)
-
-    def _undo_selected(self) -> None:
-        i = self.selected_row()
-        if i is None:
-            return
-        r = self._rows[i]
-        self.removals.pop(r["checkin_id"], None)
-        self.additions.pop(r["parent_id"], None)
-        self._render_roster()
-
-    def remove_record(self, checkin_id: str, reason: str) -> None:
-        """Mark a mistaken check-in for removal (applied at sign-off)."""
-        if not reason.strip():
-            raise ValueError("a removal needs a reason")
-        self.removals[checkin_id] = reason.strip()
-        self._render_roster()
-
-    def add_manual(self, parent_id: int, reason: str) -> None:
-        """Mark a registered parent as present by the trainer's word (applied at sign-off)."""
-        if not reason.strip():
-            raise ValueError("an addition needs a reason")
-        self.additions[parent_id] = reason.strip()
-        self._render_roster()
+    # -- sign-off ---------------------------------------------------------------------------
 
     def sign_off(self) -> None:
-        removals = [Removal(cid, why) for cid, why in self.removals.items()]
-        additions = [Addition(pid, why) for pid, why in self.additions.items()]
+        removals = [Removal(cid, why) for cid, why in self.review.removals.items()]
+        additions = [Addition(pid, why) for pid, why in self.review.additions.items()]
         try:
             if self.pin_mode:
                 self.result = close_out_with_pin(self.store, self.session_id, removals=removals,
@@ -482,7 +281,7 @@ class CloseoutScreen(QWidget):
                                         removals=removals, additions=additions, clock=self.clock)
         except CloseoutError as exc:
             log.warning("close-out of class %s refused: %s", self.session_id, exc.code)
-            show_message(self.review_message, "error", self._error_text(exc))
+            show_message(self.review.message, "error", self._error_text(exc))
             return
         self._trainer_pass = None
         self._try_sync()
