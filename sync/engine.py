@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.store import Store, from_iso, to_iso
@@ -311,3 +312,17 @@ def purge_expired(store: Store, clock: Clock, retention_days: int) -> int:
     """Drop acknowledged records older than the retention period (never unsent ones)."""
     return store.purge_acknowledged(clock.now() - timedelta(days=retention_days))
 
+
+
+def sync_facts(store: Store) -> dict[str, Any]:
+    """What the store knows of sync so far, for the badge, the admin screen and ``status``."""
+    offset = store.get_meta("clock_offset_ms")
+    return {
+        "last_attempt": store.get_meta("last_sync_attempt_at"),
+        "last_success": store.get_meta("last_sync_ok_at"),
+        "last_error": store.get_meta("last_sync_error"),
+        "revoked": store.get_meta("device_revoked"),
+        "clock_offset_ms": int(offset) if offset else None,
+        "clock_warning": bool(offset and abs(int(offset)) > CLOCK_WARNING_MS),
+        "closeouts": store.closeout_counts(),
+    }

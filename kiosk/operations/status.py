@@ -10,7 +10,7 @@ from kiosk import __version__
 from kiosk.config import Config
 from kiosk.core.store import SessionRow, Store
 from sync import credentials
-from sync.engine import CLOCK_WARNING_MS
+from sync.engine import sync_facts
 
 
 def session_summary(store: Store, s: SessionRow, now: datetime) -> dict[str, Any]:
@@ -47,18 +47,11 @@ def sync_status(config: Config, store: Store) -> dict[str, Any]:
         return {"enrolled": False, "problem": str(exc)}
     log_rows = store.sync_log(1)
     last = log_rows[0] if log_rows else None
-    offset = store.get_meta("clock_offset_ms")
     return {
         "enrolled": creds is not None,
         "api_url": creds.api_url if creds else None,
         "device_id": creds.device_id if creds else None,
         "online": bool(last and last["ok"]) if last else None,
-        "last_attempt": store.get_meta("last_sync_attempt_at"),
-        "last_success": store.get_meta("last_sync_ok_at"),
-        "last_error": store.get_meta("last_sync_error"),
-        "revoked": store.get_meta("device_revoked"),
-        "clock_offset_ms": int(offset) if offset else None,
-        "clock_warning": bool(offset and abs(int(offset)) > CLOCK_WARNING_MS),
-        "closeouts": store.closeout_counts(),
+        **sync_facts(store),
         "parked_records": store.parked()[:50],
     }

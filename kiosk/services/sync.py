@@ -26,7 +26,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.store import Store
 from sync import credentials
 from sync.client import ApiClient, reachable
-from sync.engine import CLOCK_WARNING_MS, SyncEngine, SyncResult, purge_expired
+from sync.engine import SyncEngine, SyncResult, purge_expired, sync_facts
 from sync.enrolment import EnrolError, enrol  # noqa: F401  (re-exported for the UI)
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,6 @@ def read_status(data_dir: Path, store: Store, result: SyncResult | None = None,
         creds, problem = None, str(exc)
     last = store.sync_log(1)
     records = store.record_counts()
-    offset = store.get_meta("clock_offset_ms")
     online: bool | None
     if result is not None and result.ran:
         online = result.ok
@@ -60,13 +59,7 @@ def read_status(data_dir: Path, store: Store, result: SyncResult | None = None,
         "pending": records["pending"],
         "parked": records["parked"],
         "acknowledged": records["acknowledged"],
-        "closeouts": store.closeout_counts(),
-        "last_success": store.get_meta("last_sync_ok_at"),
-        "last_attempt": store.get_meta("last_sync_attempt_at"),
-        "last_error": store.get_meta("last_sync_error"),
-        "revoked": store.get_meta("device_revoked"),
-        "clock_offset_ms": int(offset) if offset else None,
-        "clock_warning": bool(offset and abs(int(offset)) > CLOCK_WARNING_MS),
+        **sync_facts(store),
         "next_try_in_s": result.next_try_in_s if result is not None else None,
     }
 
