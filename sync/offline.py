@@ -5,6 +5,12 @@ revocations; ``starkiosk import-bundle``), the **offline upload** (kiosk → pla
 close-outs signed by the kiosk's device key; ``starkiosk export-upload`` → ``credit-api
 import-upload``) and the **receipt** (platform → kiosk: the per-record answers; ``starkiosk
 import-receipt``).  Both sides import this module; docs/protocol.md describes each field.
+
+What the platform sends on a stick (the bundle, the receipt) travels as a **signed document**:
+:func:`sign_document` wraps it with an Ed25519 signature by one of the platform's keys (the
+pass-signing keys of the trust list, by key id), and :func:`open_document` gives the document
+back only when that signature verifies with a key the kiosk already trusts.  The signed text
+names the document's kind, so a receipt can never pass for a bundle.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import AwareDatetime, Field, ValidationError
 
 from sync.protocol import (
@@ -25,11 +33,26 @@ from sync.protocol import (
     SiteBundle,
     UploadRecord,
     WireModel,
-    describe_validation_error,
 )
 
 MAX_BUNDLE_BYTES = 200 * 1024 * 1024
 RECEIPT_FORMAT = "starkiosk-upload-receipt"
+SIGNED_FORMAT = "starkiosk-signed"
+SIGNED_DOMAIN = b"starkiosk-signed-v1\x00"
+KIND_BUNDLE = "site-bundle"
+KIND_RECEIPT = "upload-receipt"
+
+
+def describe_validation_error(err: ValidationError, limit: int = 5) -> str:
+    """Turn pydantic's error list into short lines an admin can act on."""
+    lines = []
+    for e in err.errors()[:limit]:
+        where = ".".join(str(p) for p in e["loc"]) or "(file)"
+        lines.append(f"{where}: {e['msg']}")
+    more = err.error_count() - limit
+    if more > 0:
+        lines.append(f"… and {more} more problem(s)")
+    return "\n".join(lines)
 
 
 class BundleError(ValueError):
@@ -114,3 +137,87 @@ def seal_upload(upload: dict[str, Any], key: Ed25519PrivateKey,
         "device_public_key": base64.b64encode(pub).decode(),
         "signature": base64.b64encode(key.sign(body)).decode(),
     }
+
+
+# -- Signed documents (platform → kiosk) ----------------------------------------------------------
+
+
+class SignedFileError(ValueError):
+    """A signed document that cannot be trusted; ``reason`` is a stable word:
+
+    ``not_signed`` (no signature envelope at all), ``wrong_kind`` (a signed file of another kind),
+    ``unknown_key`` (signed by a key this kiosk does not trust), ``bad_signature`` (changed after
+    signing, or forged).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def signed_text(kind: str, document: Any) -> bytes:
+    """The bytes a platform key signs: domain ‖ kind ‖ NUL ‖ the document's canonical text."""
+    return SIGNED_DOMAIN + kind.encode("ascii") + b"\x00" + canonical_upload_text(document)
+
+
+def sign_document(document: Any, kind: str, key: Ed25519PrivateKey, key_id: int) -> dict[str, Any]:
+    """Wrap a JSON-able ``document`` (plain dicts and lists) in a signature by ``key``."""
+    return {"format": SIGNED_FORMAT, "kind": kind, "key_id": key_id, "document": document,
+            "signature": base64.b64encode(key.sign(signed_text(kind, document))).decode()}
+
+
+def open_document(envelope: Any, kind: str, trusted: Mapping[int, Ed25519PublicKey]) -> Any:
+    """The document inside ``envelope`` (parsed JSON), once its signature verifies.
+
+    ``trusted`` maps key ids to the platform keys this kiosk already trusts (its trust list).
+    Raises :class:`SignedFileError`; never returns an unverified document.
+    """
+    if not (isinstance(envelope, dict) and envelope.get("format") == SIGNED_FORMAT
+            and "document" in envelope):
+        raise SignedFileError("not_signed", "the file is not signed by the platform")
+    if envelope.get("kind") != kind:
+        raise SignedFileError("wrong_kind", f"the file is a signed {envelope.get('kind')!r}, "
+                                            f"not a {kind}")
+    key_id = envelope.get("key_id")
+    key = trusted.get(key_id) if isinstance(key_id, int) else None
+    if key is None:
+        raise SignedFileError("unknown_key", f"the file is signed with platform key {key_id!r}, "
+                                             "which this kiosk does not trust")
+    try:
+        key.verify(base64.b64decode(str(envelope.get("signature")), validate=True),
+                   signed_text(kind, envelope["document"]))
+    except (InvalidSignature, ValueError):
+        raise SignedFileError("bad_signature", "the file's signature does not verify: it was "
+                                               "changed after the platform signed it") from None
+    return envelope["document"]
+
+
+def signed_bundle(bundle: SiteBundle, key: Ed25519PrivateKey, key_id: int) -> dict[str, Any]:
+    """The site bundle as the platform writes it to a stick."""
+    return sign_document(json.loads(bundle.model_dump_json()), KIND_BUNDLE, key, key_id)
+
+
+def open_bundle(envelope: Any, trusted: Mapping[int, Ed25519PublicKey]) -> SiteBundle:
+    """A verified site bundle (:class:`SignedFileError`, or :class:`BundleError` if the signed
+    document is not a valid bundle)."""
+    document = open_document(envelope, KIND_BUNDLE, trusted)
+    try:
+        return SiteBundle.model_validate(document)
+    except ValidationError as exc:
+        raise BundleError("the signed file is not a valid site bundle; nothing was imported.\n"
+                          + describe_validation_error(exc)) from exc
+
+
+class UploadReceipt(WireModel):
+    """The platform's answer to one offline upload (``credit-api import-upload``), signed.
+
+    It names the device and the upload (the envelope's ``sha256``), so a kiosk acknowledges only
+    records it really exported in that upload.
+    """
+
+    format: Literal["starkiosk-upload-receipt"]
+    device_id: Id
+    upload_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    imported_at: AwareDatetime
+    results: list[dict[str, Any]] = Field(max_length=1_000_000)
+    closeouts: list[dict[str, Any]] = Field(default=[], max_length=10_000)

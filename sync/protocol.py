@@ -20,7 +20,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -116,6 +115,19 @@ class TrustKey(WireModel):
         return base64.b64decode(self.public_key)
 
 
+class DeviceKey(WireModel):
+    """An enrolled kiosk of the venue and the key that signs its USB uploads.
+
+    A kiosk that is never online learns its own device id from the signed site bundle: the entry
+    whose ``public_key`` is its own key (``starkiosk device-key`` shows it to the admin who
+    registers it on the platform).
+    """
+
+    device_id: Id
+    public_key: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$",
+                            description="Ed25519 public key, 32 raw bytes in standard base64")
+
+
 class Revocation(WireModel):
     pass_id: int = Field(ge=0, lt=2**32)
     revoked_at: AwareDatetime
@@ -133,6 +145,8 @@ class SiteBundle(WireModel):
     registrations: list[Registration] = Field(max_length=500000)
     keys: list[TrustKey] = Field(min_length=1, max_length=50)
     revocations: list[Revocation] = Field(default=[], max_length=2000000)
+    devices: list[DeviceKey] = Field(default=[], max_length=1000,
+                                     description="the venue's enrolled, unrevoked kiosks")
 
     @model_validator(mode="after")
     def _consistent(self) -> SiteBundle:
@@ -154,25 +168,6 @@ class SiteBundle(WireModel):
         if len({k.key_id for k in self.keys}) != len(self.keys):
             raise ValueError("a key id appears twice in keys")
         return self
-
-
-def describe_validation_error(err: ValidationError, limit: int = 5) -> str:
-    """Turn pydantic's error list into short lines an admin can act on."""
-    lines = []
-    for e in err.errors()[:limit]:
-        where = ".".join(str(p) for p in e["loc"]) or "(file)"
-        lines.append(f"{where}: {e['msg']}")
-    more = err.error_count() - limit
-    if more > 0:
-        lines.append(f"… and {more} more problem(s)")
-    return "\n".join(lines)
-
-
-def utc_iso(dt: datetime) -> str:
-    """The one text form for instants on disk and on the wire."""
-    from datetime import UTC
-
-    return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # ---------------------------------------------------------------------------
