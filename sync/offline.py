@@ -155,6 +155,15 @@ class SignedFileError(ValueError):
         self.reason = reason
 
 
+def key_fingerprint(public_raw: bytes) -> str:
+    """A platform key as a person compares it, on paper or a screen: ``3F2A-9C01-77B4-E5D0``.
+
+    The first 8 bytes of SHA-256 over the raw 32-byte Ed25519 public key, in four groups.
+    """
+    digest = hashlib.sha256(public_raw).hexdigest()[:16].upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
 def signed_text(kind: str, document: Any) -> bytes:
     """The bytes a platform key signs: domain ‖ kind ‖ NUL ‖ the document's canonical text."""
     return SIGNED_DOMAIN + kind.encode("ascii") + b"\x00" + canonical_upload_text(document)

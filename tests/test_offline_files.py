@@ -70,3 +70,12 @@ def test_a_signature_is_bound_to_its_kind(platform):
     env["kind"] = KIND_BUNDLE  # the same signature presented as another kind of document
     with pytest.raises(SignedFileError):
         open_document(env, KIND_BUNDLE, trusted)
+
+
+def test_a_key_fingerprint_is_short_stable_and_distinct():
+    from sync.offline import key_fingerprint
+
+    a, b = bytes(32), bytes(31) + b"\x01"
+    assert key_fingerprint(a) == key_fingerprint(a)
+    assert key_fingerprint(a) != key_fingerprint(b)
+    assert len(key_fingerprint(a)) == 19 and key_fingerprint(a).count("-") == 3
