@@ -22,9 +22,13 @@ from credit_api import config
 from credit_api import keys as keyring
 from credit_api import service as svc
 from credit_api.db import make_engine, migrate, now_utc
-from sync.offline import RECEIPT_FORMAT, OfflineUpload, OfflineUploadEnvelope
+from sync.offline import (
+    RECEIPT_FORMAT,
+    OfflineUpload,
+    OfflineUploadEnvelope,
+    describe_validation_error,
+)
 from sync.passes import Role
-from sync.protocol import describe_validation_error
 
 log = logging.getLogger("credit_api")
 
