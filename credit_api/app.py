@@ -5,10 +5,8 @@ does the work inside one database transaction per request.
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -60,44 +58,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class RateLimiter:
-    """Failed attempts per client in a sliding window, plus a cap for all clients together."""
+@dataclass(frozen=True)
+class EnrolLimits:
+    """Failed enrolment attempts allowed per client address and per code in a sliding window;
+    counted in the database (:func:`credit_api.service.enrol_wait`), so every server process
+    shares them and a restart forgets nothing."""
 
-    def __init__(self, per_client: int, window_s: float, total: int | None = None) -> None:
-        self.per_client = per_client
-        self.total = total if total is not None else per_client * 10
-        self.window_s = window_s
-        self._events: dict[str, deque[float]] = {}
-        self._all: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def _trim(self, q: deque[float], now: float) -> None:
-        while q and q[0] <= now - self.window_s:
-            q.popleft()
-
-    def blocked(self, client: str) -> float:
-        """Seconds to wait, or 0 when the client may try."""
-        now = time.monotonic()
-        with self._lock:
-            q = self._events.get(client, deque())
-            self._trim(q, now)
-            if not q:
-                self._events.pop(client, None)
-            self._trim(self._all, now)
-            if len(q) >= self.per_client:
-                return q[0] + self.window_s - now
-            if len(self._all) >= self.total:
-                return self._all[0] + self.window_s - now
-            return 0.0
-
-    def failed(self, client: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._events) > 10_000:  # forget clients whose window has passed
-                for key in [k for k, q in self._events.items() if q[-1] <= now - self.window_s]:
-                    del self._events[key]
-            self._events.setdefault(client, deque()).append(now)
-            self._all.append(now)
+    per_client: int
+    per_code: int
+    window_s: float
 
 
 class BodyLimit:
@@ -202,8 +171,13 @@ class _RateLimited(Exception):
 
 
 def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 10,
-               enrol_window_s: float = 600.0, max_body: int = MAX_BODY_BYTES) -> FastAPI:
-    """The credit API bound to ``engine`` (already migrated)."""
+               enrol_window_s: float = 600.0, enrol_code_attempts: int | None = None,
+               max_body: int = MAX_BODY_BYTES) -> FastAPI:
+    """The credit API bound to ``engine`` (already migrated).
+
+    Enrolment allows ``enrol_attempts`` failures per client address and
+    ``enrol_code_attempts`` (default: the same) per code within ``enrol_window_s``.
+    """
     app = FastAPI(
         title="Star Parent central credit API",
         version=__version__,
@@ -212,7 +186,7 @@ def create_app(engine: Engine, *, clock: Clock = now_utc, enrol_attempts: int = 
         "carries `server_time`. See docs/credit-api.md.",
         responses=_ERRORS,
     )
-    limiter = RateLimiter(enrol_attempts, enrol_window_s)
+    limiter = EnrolLimits(enrol_attempts, enrol_code_attempts or enrol_attempts, enrol_window_s)
     app.state.engine = engine
     app.state.clock = clock
     _add_error_handlers(app, clock)
@@ -266,14 +240,18 @@ def _add_server_time(app: FastAPI, clock: Clock) -> None:
 
 
 def _add_device_routes(app: FastAPI, engine: Engine, clock: Clock,
-                       limiter: RateLimiter) -> None:
-    """Enrolment (rate-limited per client on failure), who-am-I and self-revocation."""
+                       limiter: EnrolLimits) -> None:
+    """Enrolment (failures limited per client address and per code), who-am-I and
+    self-revocation."""
 
     @app.post("/v1/enrol", response_model=EnrolResponse, tags=["devices"],
               summary="Enrol a kiosk with a one-time code")
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
         client = request.client.host if request.client else "?"
-        wait = limiter.blocked(client)
+        with engine.begin() as conn:
+            wait = svc.enrol_wait(conn, client, body.code, clock(),
+                                  per_client=limiter.per_client, per_code=limiter.per_code,
+                                  window_s=limiter.window_s)
         if wait > 0:
             raise _RateLimited(wait)
         try:
@@ -281,7 +259,8 @@ def _add_device_routes(app: FastAPI, engine: Engine, clock: Clock,
                 device_id, token, venue = svc.enrol(conn, body.code, body.device_name, clock(),
                                                     public_key=body.device_public_key)
         except svc.ApiError:
-            limiter.failed(client)
+            with engine.begin() as conn:
+                svc.enrol_failed(conn, client, body.code, clock(), limiter.window_s)
             raise
         return EnrolResponse(server_time=clock(), device_id=device_id, token=token, venue=venue)
 
@@ -359,10 +338,11 @@ def _add_report_routes(app: FastAPI, engine: Engine, clock: Clock) -> None:
             return svc.report(conn, session_id, clock(), venue_id=dev.venue_id)
 
     @app.get("/v1/parents/{parent_id}/ledger", response_model=Ledger, tags=["ledger"],
-             summary="A parent's stage, stars and credits per stage")
+             summary="A parent's stage, stars and credits per stage (a parent registered at "
+             "the device's venue; 404 for any other)")
     def ledger(parent_id: Annotated[int, Path(ge=1, lt=2**32)], dev: Dev) -> Ledger:
         with engine.begin() as conn:
-            return svc.ledger(conn, parent_id, clock())
+            return svc.ledger(conn, parent_id, clock(), venue_id=dev.venue_id)
 
 
 def asgi_app(engine: Engine, **kwargs: Any) -> Any:

@@ -1,42 +1,34 @@
 """``credit-api``: run the reference server and administer it.
 
 Every command migrates the database first, so a fresh database just works.  Errors go to
-standard error as one plain sentence with exit status 1 (2 for usage errors).
+standard error as one plain sentence with exit status 1 (2 for usage errors); an offline
+upload refused as a whole exits with its own status (``credit_api.cli_usb.REFUSED_EXIT``).
+The commands for kiosks and USB sticks live in :mod:`credit_api.cli_usb`.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from pydantic import ValidationError
-from sqlalchemy import Engine
-
-from credit_api import config
+from credit_api import cli_usb, config
 from credit_api import keys as keyring
 from credit_api import service as svc
-from credit_api.db import make_engine, migrate, now_utc
-from sync.offline import (
-    RECEIPT_FORMAT,
-    OfflineUpload,
-    OfflineUploadEnvelope,
-    describe_validation_error,
-)
+from credit_api.cli_support import CliError, Refused
+from credit_api.cli_support import emit as _emit
+from credit_api.cli_support import engine as _engine
+from credit_api.cli_usb import REFUSED_EXIT
+from credit_api.db import now_utc
 from sync.passes import Role
 
 log = logging.getLogger("credit_api")
 
-MAX_UPLOAD_FILE = 512 * 1024 * 1024
-
-
-class CliError(Exception):
-    pass
+__all__ = ["REFUSED_EXIT", "CliError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = cmd("issue-pass", "issue signed passes, one line per holder")
     s.add_argument("holders", type=int, nargs="+", metavar="PARENT_ID")
     s.add_argument("--role", choices=["parent", "trainer"], default="parent")
-    s.add_argument("--valid-days", type=int, default=365, metavar="N")
+    s.add_argument("--days", "--valid-days", dest="valid_days", type=int, default=None,
+                   metavar="N", help="valid N days (default: a year for a parent, a day pass "
+                   "for a trainer)")
+    s.add_argument("--venue", type=int, metavar="ID",
+                   help="a trainer's day pass ends with this venue's day (else after 24 h)")
     s.add_argument("--png", type=Path, metavar="FILE",
                    help="also write the QR code as a PNG (FILE-<id>.png for several holders)")
     s.add_argument("--json", action="store_true",
@@ -84,29 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--session", type=int, required=True, metavar="ID")
     s.add_argument("--json", action="store_true")
 
-    s = cmd("export-bundle", "write the site bundle a kiosk imports offline")
-    s.add_argument("--venue", type=int, required=True, metavar="ID")
-    s.add_argument("--out", type=Path, required=True, metavar="FILE")
-
-    s = cmd("import-upload", "import check-in records carried from an offline site")
-    s.add_argument("file", type=Path, metavar="FILE")
+    _add_trainer_commands(cmd)
+    cli_usb.add_commands(cmd)
     return p
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    url = args.db or config.default_db_url()
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-    except Exception as exc:  # connection refused, bad URL, permissions …
-        raise CliError(f"cannot open the database {config.mask_url(url)}: "
-                       f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-                       ) from exc
-    return engine
+def _add_trainer_commands(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    s = cmd("authorise-trainer", "let a trainer close out a venue's classes without a trainer")
+    s.add_argument("--trainer", type=int, required=True, metavar="T")
+    s.add_argument("--venue", type=int, required=True, metavar="V")
 
+    s = cmd("set-walk-in-cap", "how many unregistered parents a trainer may add at close-out")
+    s.add_argument("cap", type=int, metavar="N")
+    s.add_argument("--session", type=int, metavar="ID", help="for this class only")
 
-def _emit(out: TextIO, obj: Any) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    s = cmd("trainer-pass-report", "trainer passes used on two devices or at two venues a day")
+    s.add_argument("--since", metavar="YYYY-MM-DD", help="first day (default: a week ago)")
+    s.add_argument("--json", action="store_true")
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
@@ -152,12 +142,14 @@ def cmd_enrol_code(args: argparse.Namespace, out: TextIO) -> None:
 
 def cmd_issue_pass(args: argparse.Namespace, out: TextIO) -> None:
     role = Role.TRAINER if args.role == "trainer" else Role.PARENT
+    days = args.valid_days if args.valid_days is not None else (
+        None if role is Role.TRAINER else 365)  # None: a trainer's day pass
     engine = _engine(args)
     issued = []
     with engine.begin() as conn:
         for holder in args.holders:
             issued.append((holder, *svc.issue_pass(conn, holder, role, now_utc(),
-                                                   valid_days=args.valid_days)))
+                                                   valid_days=days, venue_id=args.venue)))
     for holder, text, pass_id in issued:
         if args.json:
             _emit(out, {"text": text, "pass_id": pass_id, "holder_id": holder, "role": args.role})
@@ -213,57 +205,35 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
                       f"{r.device_time:%H:%M}{flag}\n")
 
 
-def cmd_export_bundle(args: argparse.Namespace, out: TextIO) -> None:
-    from sync.offline import write_bundle
-
-    engine = _engine(args)
-    with engine.begin() as conn:
-        bundle = svc.export_bundle(conn, args.venue, now_utc())
-    write_bundle(bundle, args.out)
-    _emit(out, {"out": str(args.out), "venue": bundle.venue.id, "sessions": len(bundle.sessions),
-                "registrations": len(bundle.registrations), "keys": len(bundle.keys),
-                "revocations": len(bundle.revocations)})
+def cmd_authorise_trainer(args: argparse.Namespace, out: TextIO) -> None:
+    with _engine(args).begin() as conn:
+        fresh = svc.authorise_trainer(conn, args.trainer, args.venue, now_utc())
+    _emit(out, {"trainer_id": args.trainer, "venue_id": args.venue, "authorised": True,
+                "already": not fresh})
 
 
-def cmd_import_upload(args: argparse.Namespace, out: TextIO) -> None:
-    path: Path = args.file
-    try:
-        if path.stat().st_size > MAX_UPLOAD_FILE:
-            raise CliError(f"{path} is larger than {MAX_UPLOAD_FILE} bytes")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise CliError(f"{path} is a folder, not an upload file") from None
-    try:
-        doc = json.loads(raw)
-    except ValueError as exc:
-        raise CliError(f"{path} is not JSON; nothing was imported ({exc})") from None
-    signed = isinstance(doc, dict) and "upload" in doc
-    try:
-        if signed:
-            envelope = OfflineUploadEnvelope.model_validate(doc)
-            upload = envelope.upload
-        else:
-            envelope = None
-            upload = OfflineUpload.model_validate(doc)
-    except ValidationError as exc:
-        raise CliError(f"{path} is not a valid offline upload; nothing was imported.\n"
-                       + describe_validation_error(exc)) from exc
-    engine = _engine(args)
-    now = now_utc()
-    with engine.begin() as conn:
-        how = svc.check_envelope(conn, envelope, doc["upload"]) if envelope else "unsigned"
-        receipt = svc.import_records(conn, upload.venue_id, upload.records, now)
-        closeouts = svc.import_offline_closeouts(conn, upload.venue_id, upload.closeouts, now)
-    if how == "unsigned":
-        print(f"warning: {path} is not signed by a kiosk; imported on the admin's word",
-              file=sys.stderr)
-    _emit(out, {"format": RECEIPT_FORMAT, "file": str(path),
-                "sha256": hashlib.sha256(raw).hexdigest(), "venue": upload.venue_id,
-                "device_id": envelope.device_id if envelope else None, "signature": how,
-                "records": len(upload.records), "imported_at": now.isoformat(), **receipt,
-                "closeouts": closeouts})
+def cmd_set_walk_in_cap(args: argparse.Namespace, out: TextIO) -> None:
+    with _engine(args).begin() as conn:
+        svc.set_walk_in_cap(conn, args.cap, args.session)
+    _emit(out, {"walk_in_cap": args.cap, "session_id": args.session})
+
+
+def cmd_trainer_pass_report(args: argparse.Namespace, out: TextIO) -> None:
+    since = args.since or (now_utc() - timedelta(days=7)).date().isoformat()
+    with _engine(args).begin() as conn:
+        entries = svc.pass_use_report(conn, since)
+    for e in entries:
+        if args.json:
+            _emit(out, e)
+            continue
+        out.write(f"{e['day']} trainer pass {e['pass_id']} (trainer {e['trainer_id']}): "
+                  f"{len(e['uses'])} uses, devices {e['devices']}, venues {e['venues']}\n")
+        for u in e["uses"]:
+            out.write(f"  {u['used_at']} device {u['device_id']} venue {u['venue_id']} "
+                      f"class {u['session_id']} ({u['source']})\n")
+    if not entries and not args.json:
+        out.write(f"no trainer pass was used on two devices or at two venues a day since "
+                  f"{since}\n")
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -274,11 +244,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     handlers = {
         "serve": cmd_serve, "init-demo": cmd_init_demo, "enrol-code": cmd_enrol_code,
         "issue-pass": cmd_issue_pass, "revoke-pass": cmd_revoke_pass, "ledger": cmd_ledger,
-        "report": cmd_report, "export-bundle": cmd_export_bundle,
-        "import-upload": cmd_import_upload,
+        "report": cmd_report, "authorise-trainer": cmd_authorise_trainer,
+        "set-walk-in-cap": cmd_set_walk_in_cap, "trainer-pass-report": cmd_trainer_pass_report,
+        **cli_usb.HANDLERS,
     }
     try:
         handlers[args.cmd](args, out)
+    except Refused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except (CliError, svc.ApiError, keyring.KeyError_) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -127,6 +127,7 @@ sessions = Table(
     Column("checkout_required", Boolean, nullable=False),
     Column("status", String(16), nullable=False),
     Column("seq", BigInteger, nullable=False),
+    Column("walk_in_cap", Integer),  # walk-ins a trainer may add at close-out; NULL: the setting
     Index("sessions_venue_seq", "venue_id", "seq", "id"),
 )
 
@@ -255,6 +256,42 @@ credit_awards = Table(
     Column("awarded_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("session_id", "parent_id"),
     Index("credit_awards_parent", "parent_id"),
+)
+
+trainer_venues = Table(  # who may close out a class without a trainer of its own
+    "trainer_venues", metadata,
+    Column("trainer_id", BigInteger, ForeignKey("trainers.id"), nullable=False),
+    Column("venue_id", BigInteger, ForeignKey("venues.id"), nullable=False),
+    Column("authorised_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("trainer_id", "venue_id"),
+)
+
+trainer_pass_uses = Table(  # which device presented which trainer pass, where and when
+    "trainer_pass_uses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pass_id", BigInteger, nullable=False),
+    Column("trainer_id", BigInteger, nullable=False),
+    Column("device_id", Integer),
+    Column("venue_id", BigInteger, nullable=False),
+    Column("session_id", BigInteger, nullable=False),
+    Column("closeout_id", String(36), nullable=False),
+    Column("used_at", UTCDateTime, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("source", String(8), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("trainer_pass_uses_pass_day", "pass_id", "day"),
+    Index("trainer_pass_uses_day", "day"),
+)
+
+enrol_failures = Table(  # failed enrolment attempts, for the per-address and per-code limits
+    "enrol_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client", String(64), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("failed_at", UTCDateTime, nullable=False),
+    Index("enrol_failures_client", "client", "failed_at"),
+    Index("enrol_failures_code", "code_hash", "failed_at"),
+    Index("enrol_failures_at", "failed_at"),
 )
 
 

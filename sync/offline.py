@@ -31,6 +31,7 @@ from sync.protocol import (
     CloseoutRequest,
     Id,
     SiteBundle,
+    TrustKey,
     UploadRecord,
     WireModel,
 )
@@ -60,6 +61,9 @@ class BundleError(ValueError):
 
 
 def read_bundle(path: Path) -> SiteBundle:
+    """An UNSIGNED bundle file (the format before bundles were signed).  Nothing on the kiosk
+    imports through this any more: ``starkiosk import-bundle`` takes only a signed bundle
+    (:func:`open_bundle`); kept for tools that inspect an old file."""
     try:
         size = path.stat().st_size
         if size > MAX_BUNDLE_BYTES:
@@ -81,6 +85,8 @@ def read_bundle(path: Path) -> SiteBundle:
 
 
 def write_bundle(bundle: SiteBundle, path: Path) -> None:
+    """An UNSIGNED bundle file, which a kiosk refuses (``not_signed``); use
+    :func:`write_signed_bundle` for a file a kiosk imports."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(bundle.model_dump_json(indent=1), encoding="utf-8")
@@ -206,6 +212,16 @@ def signed_bundle(bundle: SiteBundle, key: Ed25519PrivateKey, key_id: int) -> di
     return sign_document(json.loads(bundle.model_dump_json()), KIND_BUNDLE, key, key_id)
 
 
+def write_signed_bundle(bundle: SiteBundle, path: Path, key: Ed25519PrivateKey,
+                        key_id: int) -> None:
+    """Write the signed bundle file (a temporary name first, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(signed_bundle(bundle, key, key_id), ensure_ascii=False),
+                   encoding="utf-8")
+    tmp.replace(path)
+
+
 def open_bundle(envelope: Any, trusted: Mapping[int, Ed25519PublicKey]) -> SiteBundle:
     """A verified site bundle (:class:`SignedFileError`, or :class:`BundleError` if the signed
     document is not a valid bundle)."""
@@ -230,3 +246,85 @@ class UploadReceipt(WireModel):
     imported_at: AwareDatetime
     results: list[dict[str, Any]] = Field(max_length=1_000_000)
     closeouts: list[dict[str, Any]] = Field(default=[], max_length=10_000)
+
+
+class OfflineFileError(ValueError):
+    """A file from a stick that cannot be read as JSON; the message says why."""
+
+
+class ReceiptError(ValueError):
+    """A signed document that is not a valid upload receipt."""
+
+
+def open_receipt(envelope: Any, trusted: Mapping[int, Ed25519PublicKey]) -> UploadReceipt:
+    """A verified upload receipt (:class:`SignedFileError`, or :class:`ReceiptError` if the
+    signed document is not a valid receipt)."""
+    document = open_document(envelope, KIND_RECEIPT, trusted)
+    try:
+        return UploadReceipt.model_validate(document)
+    except ValidationError as exc:
+        raise ReceiptError("the signed file is not a valid upload receipt.\n"
+                           + describe_validation_error(exc)) from exc
+
+
+# -- The kiosk's side: reading what came on a stick ----------------------------------------------
+
+
+def read_json_file(path: Path, max_bytes: int = MAX_BUNDLE_BYTES) -> Any:
+    """The parsed JSON of a file from a stick (a UTF-8 BOM is allowed), or
+    :class:`OfflineFileError`."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise OfflineFileError(f"{path} is {size} bytes; at most {max_bytes} are read")
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise OfflineFileError(f"{path} does not exist") from exc
+    except IsADirectoryError as exc:
+        raise OfflineFileError(f"{path} is a folder, not a file") from exc
+    except OSError as exc:
+        raise OfflineFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError) as exc:
+        raise OfflineFileError(f"{path} is not JSON ({exc})") from exc
+
+
+def bundle_signer(envelope: Any) -> tuple[int, bytes] | None:
+    """The key a signed bundle *says* it is signed with, as the (still unverified) bundle itself
+    lists it: (key id, raw public key), or None.
+
+    Only for the first bundle of a kiosk that trusts no key yet: the caller compares that key's
+    :func:`key_fingerprint` with one a person read off the platform, then verifies the bundle
+    with that key (:func:`open_bundle`).  Never trust the key without that comparison.
+    """
+    if not (isinstance(envelope, dict) and envelope.get("format") == SIGNED_FORMAT
+            and envelope.get("kind") == KIND_BUNDLE and isinstance(envelope.get("document"), dict)):
+        return None
+    key_id = envelope.get("key_id")
+    keys = envelope["document"].get("keys")
+    if not isinstance(key_id, int) or not isinstance(keys, list):
+        return None
+    for item in keys:
+        try:
+            key = TrustKey.model_validate(item)
+        except ValidationError:
+            continue
+        if key.key_id == key_id:
+            return key_id, key.raw()
+    return None
+
+
+def same_fingerprint(a: str, b: str) -> bool:
+    """Two key fingerprints are the same, however a person typed them (case, spaces, dashes)."""
+    def norm(text: str) -> str:
+        return "".join(c for c in text.upper() if c.isalnum())
+    return len(norm(a)) == 16 and norm(a) == norm(b)
+
+
+def document_sha256(envelope: Mapping[str, Any]) -> str:
+    """SHA-256 of the text a signed document's signature covers: the same document has the
+    same digest however the file was re-indented (a receipt is applied once)."""
+    return hashlib.sha256(signed_text(str(envelope.get("kind")), envelope.get("document"))
+                          ).hexdigest()
+

@@ -1,5 +1,11 @@
 """Close-out: a trainer signs off a class, the kiosk's roster corrections are applied, and
-credits (and any stars they complete) are awarded once per parent."""
+credits (and any stars they complete) are awarded once per parent.
+
+A close-out is accepted only for a class that has started (at ``now``: the server's time over
+HTTP, the attested device time for a USB import), signed by the class's trainer — or, for a
+class without one, a trainer authorised for the venue — with at most the class's walk-in cap
+of unregistered parents added (:mod:`credit_api.service.trainers`).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from credit_api.service.common import (
 )
 from credit_api.service.ledgers import load_ledger, set_ledger
 from credit_api.service.programme import venue
+from credit_api.service.trainers import is_authorised, record_pass_use, walk_in_cap
 from sync import passes
 from sync.passes import Role
 from sync.protocol import CloseoutRequest, CloseoutResponse, CreditAward, StarEarned
@@ -53,7 +60,13 @@ def _verify_trainer(conn: Connection, req: CloseoutRequest, session: Row[Any],
     trainer_id = result.data.parent_id
     if conn.execute(select(t.trainers.c.id).where(t.trainers.c.id == trainer_id)).first() is None:
         raise ApiError(422, "unknown_trainer", f"trainer {trainer_id} is not known to the platform")
-    if session.trainer_id is not None and session.trainer_id != trainer_id:
+    if session.trainer_id is None:
+        if not is_authorised(conn, trainer_id, session.venue_id):
+            raise ApiError(422, "trainer_not_authorised",
+                           f"class {session.id} has no trainer of its own, and trainer "
+                           f"{trainer_id} is not authorised for venue {session.venue_id} "
+                           "(credit-api authorise-trainer)")
+    elif session.trainer_id != trainer_id:
         raise ApiError(422, "not_this_trainer",
                        f"class {session.id} is led by trainer {session.trainer_id}; only that "
                        "trainer can close it out")
@@ -61,8 +74,12 @@ def _verify_trainer(conn: Connection, req: CloseoutRequest, session: Row[Any],
 
 
 def closeout(conn: Connection, req: CloseoutRequest, *, device_id: int | None, venue_id: int,
-             now: datetime) -> CloseoutResponse:
-    """Close a class: apply the trainer's corrections, award credits once per parent."""
+             now: datetime, source: str = "http") -> CloseoutResponse:
+    """Close a class: apply the trainer's corrections, award credits once per parent.
+
+    ``now`` is when the trainer signed: the server's clock over HTTP, the device's attested
+    time for a close-out carried on a USB stick.
+    """
     earlier = _earlier_answer(conn, req, venue_id, now)
     if earlier is not None:
         return earlier
@@ -74,6 +91,10 @@ def closeout(conn: Connection, req: CloseoutRequest, *, device_id: int | None, v
     if done is not None and done.session_id == req.session_id:
         return _as_repeat(done, now)
     session = _open_session(conn, req, locked, venue_id)
+    if now < session.starts_at:
+        raise ApiError(409, "class_not_started",
+                       f"class {req.session_id} starts at {session.starts_at.isoformat()}; a "
+                       "class is closed out after it has started")
     trainer_id = _verify_trainer(conn, req, session, now)
 
     recs = {r.id: r for r in conn.execute(select(t.records)
@@ -83,7 +104,7 @@ def closeout(conn: Connection, req: CloseoutRequest, *, device_id: int | None, v
     attending = {r.parent_id for r in recs.values()
                  if r.kind == "checkin" and r.removed_by is None and r.parent_id not in removed_parents}
     checked_out = {r.parent_id for r in recs.values() if r.kind == "checkout"}
-    added = _apply_additions(conn, req, recs, attending, corrections, device_id, now)
+    added = _apply_additions(conn, req, session, recs, attending, corrections, device_id, now)
     if corrections:
         conn.execute(t.roster_corrections.insert(), corrections)
 
@@ -98,6 +119,9 @@ def closeout(conn: Connection, req: CloseoutRequest, *, device_id: int | None, v
         id=req.id, session_id=req.session_id, trainer_id=trainer_id,
         trainer_pass_id=req.trainer_pass_id, device_id=device_id, closed_at=now,
         response=resp.model_dump_json()))
+    record_pass_use(conn, pass_id=req.trainer_pass_id, trainer_id=trainer_id,
+                    device_id=device_id, venue_id=venue_id, session_id=req.session_id,
+                    closeout_id=req.id, at=now, source=source, now=t.now_utc())
     log.info("class %s closed out by trainer %s: %d attendees, %d awards", req.session_id,
              trainer_id, len(attending), len(awards))
     return resp
@@ -162,11 +186,13 @@ def _apply_removals(conn: Connection, req: CloseoutRequest,
     return corrections
 
 
-def _apply_additions(conn: Connection, req: CloseoutRequest, recs: dict[str, Row[Any]],
-                     attending: set[int], corrections: list[dict[str, Any]],
-                     device_id: int | None, now: datetime) -> set[int]:
-    """Check in the parents the trainer added (``attending`` and ``corrections`` grow);
-    returns who was added."""
+def _apply_additions(conn: Connection, req: CloseoutRequest, session: Row[Any],
+                     recs: dict[str, Row[Any]], attending: set[int],
+                     corrections: list[dict[str, Any]], device_id: int | None,
+                     now: datetime) -> set[int]:
+    """Check in the parents the trainer added, as manual check-ins (``attending`` and
+    ``corrections`` grow); returns who was added.  Registered parents may be added freely,
+    others up to the class's walk-in cap."""
     add_ids = [a.parent_id for a in req.additions]
     known_parents = set(conn.execute(select(t.parents.c.id)
                                      .where(t.parents.c.id.in_(add_ids))).scalars()) if add_ids else set()
@@ -177,6 +203,12 @@ def _apply_additions(conn: Connection, req: CloseoutRequest, recs: dict[str, Row
     for add in req.additions:
         if add.parent_id not in known_parents:
             raise ApiError(422, "unknown_parent", f"there is no parent {add.parent_id}")
+    walk_ins = {a.parent_id for a in req.additions} - registered
+    cap = walk_in_cap(conn, session)
+    if len(walk_ins) > cap:
+        raise ApiError(422, "walk_in_cap_exceeded",
+                       f"{len(walk_ins)} of the added parents are not registered for class "
+                       f"{req.session_id}; a trainer may add at most {cap} walk-ins")
     for add in req.additions:
         rid = str(uuid.uuid5(uuid.UUID(req.id), f"add:{add.parent_id}"))
         corrections.append({"closeout_id": req.id, "action": "add", "record_id": rid,

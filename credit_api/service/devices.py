@@ -1,14 +1,27 @@
-"""Kiosks and their credentials: one-time enrolment codes, enrolment, the device token that
-authenticates every later request, and revoking a device."""
+"""Kiosks and their credentials: one-time enrolment codes, enrolment (and its limits), the
+device token that authenticates every later request, kiosks registered by hand for sites that
+are never online, and revoking a device.
+
+Enrolment codes are 12 characters from a 32-letter alphabet: 60 bits.  Failed attempts are
+limited per client address (an IPv6 client by its /64) and per code, counted in the database
+so the limits hold across server processes and restarts.  There is no cap for all clients
+together: it would let anyone lock every kiosk out, and 60 bits need none — even a million
+addresses at 10 guesses per 10 minutes make about 2**31 guesses in a code's 48 hours, against
+2**60 codes.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from credit_api import db as t
 from credit_api.service.common import ApiError, get_setting, log, sha256_hex
@@ -16,6 +29,11 @@ from credit_api.service.programme import venue
 from sync.protocol import DeviceInfo, Venue
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+CODE_LENGTH = 12  # 12 × 5 bits = 60 bits
+#: Device ids are INTEGER columns; a larger id (a forged file may name one) is no device.
+MAX_DEVICE_ID = 2**31 - 1
+#: Failed attempts are kept this long at least (longer than any limit's window).
+FAILURES_KEPT = timedelta(days=1)
 
 
 def new_enrolment_code(conn: Connection, venue_id: int, now: datetime,
@@ -24,7 +42,7 @@ def new_enrolment_code(conn: Connection, venue_id: int, now: datetime,
     if conn.execute(select(t.venues.c.id).where(t.venues.c.id == venue_id)).first() is None:
         raise ApiError(404, "unknown_venue", f"there is no venue {venue_id}")
     hours = hours or int(get_setting(conn, "enrol_code_hours", "48"))
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     code = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
     expires = now + timedelta(hours=hours)
     conn.execute(t.enrolment_codes.insert().values(
@@ -85,10 +103,88 @@ def authenticate(conn: Connection, token: str, now: datetime) -> Device:
     return Device(row.id, row.venue_id, row.name, row.enrolled_at)
 
 
+def device_row(conn: Connection, device_id: int | None) -> Row[Any] | None:
+    """The device with this id, or None (also for ids no device can have)."""
+    if device_id is None or not 1 <= device_id <= MAX_DEVICE_ID:
+        return None
+    return conn.execute(select(t.devices).where(t.devices.c.id == device_id)).first()
+
+
 def revoke_device(conn: Connection, device_id: int, now: datetime) -> bool:
-    return bool(conn.execute(t.devices.update().where(
+    """Revoke a device (its token and its USB key); False when it already was."""
+    if device_row(conn, device_id) is None:
+        raise ApiError(404, "unknown_device", f"there is no device {device_id}")
+    done = bool(conn.execute(t.devices.update().where(
         t.devices.c.id == device_id, t.devices.c.revoked_at.is_(None)).values(revoked_at=now)
     ).rowcount)
+    if done:
+        log.info("device %s revoked", device_id)
+    return done
+
+
+def register_device(conn: Connection, venue_id: int, public_key: str, name: str,
+                    now: datetime) -> int:
+    """A kiosk that is never online, known by the key it signs USB uploads with (shown by the
+    kiosk itself); it has no usable token.  Returns the new device id."""
+    venue(conn, venue_id)
+    try:
+        raw = base64.b64decode(public_key, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32 or base64.b64encode(raw).decode() != public_key:
+        raise ApiError(422, "invalid_request", "the public key must be 32 bytes (an Ed25519 "
+                       "public key) in standard base64, 44 characters ending in '='")
+    taken = conn.execute(select(t.devices.c.id).where(
+        t.devices.c.public_key == public_key, t.devices.c.revoked_at.is_(None))).first()
+    if taken is not None:
+        raise ApiError(409, "key_already_registered",
+                       f"this key already belongs to device {taken.id}; revoke it first")
+    device_id = conn.execute(t.devices.insert().values(
+        venue_id=venue_id, name=name, enrolled_at=now, public_key=public_key,
+        token_hash=sha256_hex("no-token:" + secrets.token_urlsafe(32)),
+    ).returning(t.devices.c.id)).scalar_one()
+    log.info("device %s registered at venue %s by key", device_id, venue_id)
+    return int(device_id)
+
+
+# -- Enrolment limits ---------------------------------------------------------------------------
+
+
+def client_key(host: str) -> str:
+    """What the per-address limit counts: the address; for IPv6 its /64 (one subscriber)."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def enrol_wait(conn: Connection, client: str, code: str, now: datetime, *, per_client: int,
+               per_code: int, window_s: float) -> float:
+    """Seconds until this client may try this code again, or 0."""
+    f = t.enrol_failures.c
+    window = timedelta(seconds=window_s)
+    waits = [0.0]
+    for column, value, cap in ((f.client, client_key(client), per_client),
+                               (f.code_hash, sha256_hex(normalise_code(code)), per_code)):
+        recent = conn.execute(select(f.failed_at).where(column == value, f.failed_at > now - window)
+                              .order_by(f.failed_at.desc()).limit(cap)).scalars().all()
+        if len(recent) >= cap:  # a try is free again when the cap-th latest leaves the window
+            waits.append((recent[-1] + window - now).total_seconds())
+    return max(waits)
+
+
+def enrol_failed(conn: Connection, client: str, code: str, now: datetime,
+                 window_s: float = 0.0) -> None:
+    """Count a failed enrolment attempt (and forget those older than a day, or the window)."""
+    keep = max(FAILURES_KEPT, timedelta(seconds=window_s))
+    conn.execute(t.enrol_failures.delete().where(t.enrol_failures.c.failed_at < now - keep))
+    conn.execute(t.enrol_failures.insert().values(
+        client=client_key(client), code_hash=sha256_hex(normalise_code(code)), failed_at=now))
 
 
 def device_info(conn: Connection, device: Device, now: datetime) -> DeviceInfo:

@@ -48,7 +48,14 @@ def load_ledger(conn: Connection, parent_id: int, *, lock: bool = False) -> rule
                              stars=st)
 
 
-def ledger(conn: Connection, parent_id: int, now: datetime) -> Ledger:
+def ledger(conn: Connection, parent_id: int, now: datetime,
+           venue_id: int | None = None) -> Ledger:
+    """A parent's ledger; with ``venue_id`` (a kiosk asking) only for a parent registered for
+    a class of that venue — any other parent is "unknown" to that kiosk (404)."""
+    if venue_id is not None and conn.execute(select(t.registrations.c.parent_id).where(
+            t.registrations.c.parent_id == parent_id, t.registrations.c.venue_id == venue_id,
+            t.registrations.c.withdrawn.is_(False)).limit(1)).first() is None:
+        raise ApiError(404, "unknown_parent", f"there is no parent {parent_id} at this venue")
     state = load_ledger(conn, parent_id)
     pol = policy(conn)
     return Ledger(

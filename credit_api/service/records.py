@@ -1,5 +1,11 @@
 """Upload of check-in records: each record is accepted, answered ``duplicate`` or rejected
-with a reason, and the answers come back one per record, in order."""
+with a reason, and the answers come back one per record, in order.
+
+A record id belongs to the device that first sent it: the same id from another device is
+rejected ``id_conflict`` (the kiosk parks it), never answered ``duplicate`` (which a kiosk
+takes as "the platform has it").  A scanned pass id must be one the platform issued, to that
+parent (``unknown_pass``, ``pass_of_another_parent``).
+"""
 
 from __future__ import annotations
 
@@ -22,19 +28,22 @@ def ingest(conn: Connection, batch: Sequence[UploadRecord], *, device_id: int | 
            venue_id: int, now: datetime, source: str = "http") -> list[RecordResult]:
     """Store a batch of records; one result per record, in order.
 
-    Idempotent forever by record id, and one record per (parent, class, kind) whatever device
-    sent it: both kinds of repeat are answered ``duplicate`` and stored nothing new.
+    Idempotent forever by record id (for the device that sent it), and one record per
+    (parent, class, kind) whatever device sent it: both kinds of repeat are answered
+    ``duplicate`` and stored nothing new.
     """
     known = _known_ids(conn, [r.id for r in batch])
     sessions, parents, owners = _batch_context(conn, batch)
     results, rows, pending, dupes = _triage(batch, known, sessions, parents, owners,
                                             device_id=device_id, venue_id=venue_id, now=now,
                                             source=source)
-    inserted = _store(conn, rows)
+    present = _store(conn, rows)
     for row in rows:
         i = pending[row["id"]]
-        if row["id"] in inserted:
+        if row["id"] in present and present[row["id"]] == device_id:
             results[i] = RecordResult(id=row["id"], result="accepted")
+        elif row["id"] in present:  # another device stored this id at the same moment
+            results[i] = RecordResult(id=row["id"], result="rejected", reason="id_conflict")
         else:
             results[i] = RecordResult(id=row["id"], result="duplicate", reason="already_recorded")
             dupes.append({"id": row["id"], "duplicate_of_session": row["session_id"],
@@ -45,14 +54,14 @@ def ingest(conn: Connection, batch: Sequence[UploadRecord], *, device_id: int | 
     return [r for r in results if r is not None]
 
 
-def _known_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
-    """Record ids the platform has seen before: stored, or answered as a duplicate."""
-    known: set[str] = set()
+def _known_ids(conn: Connection, ids: Sequence[str]) -> dict[str, int | None]:
+    """Record ids the platform has seen before (stored, or answered as a duplicate), each
+    with the device that sent it."""
+    known: dict[str, int | None] = {}
     for chunk in _chunks(ids, 1000):
-        known.update(conn.execute(select(t.records.c.id).where(among(conn, t.records.c.id, chunk)))
-                     .scalars())
-        known.update(conn.execute(select(t.duplicate_records.c.id)
-                                  .where(among(conn, t.duplicate_records.c.id, chunk))).scalars())
+        for table in (t.duplicate_records, t.records):  # a stored record's device wins
+            known.update((rid, dev) for rid, dev in conn.execute(
+                select(table.c.id, table.c.device_id).where(among(conn, table.c.id, chunk))))
     return known
 
 
@@ -77,7 +86,8 @@ def _batch_context(conn: Connection, batch: Sequence[UploadRecord]
     return sessions, parents, owners
 
 
-def _triage(batch: Sequence[UploadRecord], known: set[str], sessions: dict[int, Row[Any]],
+def _triage(batch: Sequence[UploadRecord], known: dict[str, int | None],
+            sessions: dict[int, Row[Any]],
             parents: set[int], owners: dict[int, int], *, device_id: int | None, venue_id: int,
             now: datetime, source: str
             ) -> tuple[list[RecordResult | None], list[dict[str, Any]], dict[str, int],
@@ -93,6 +103,9 @@ def _triage(batch: Sequence[UploadRecord], known: set[str], sessions: dict[int, 
     batch_keys: set[tuple[int, int, str]] = set()
     dupes: list[dict[str, Any]] = []
     for i, rec in enumerate(batch):
+        if rec.id in known and known[rec.id] != device_id:
+            results[i] = RecordResult(id=rec.id, result="rejected", reason="id_conflict")
+            continue
         if rec.id in known or rec.id in pending:
             results[i] = RecordResult(id=rec.id, result="duplicate", reason="known_id")
             continue
@@ -120,20 +133,22 @@ def _triage(batch: Sequence[UploadRecord], known: set[str], sessions: dict[int, 
     return results, rows, pending, dupes
 
 
-def _store(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert the rows, skipping conflicts; the ids this batch stored."""
-    inserted: set[str] = set()
+def _store(conn: Connection, rows: list[dict[str, Any]]) -> dict[str, int | None]:
+    """Insert the rows, skipping conflicts; the rows' ids now stored, with their device."""
+    inserted: dict[str, int | None] = {}
     if rows:
         # One global order for the unique keys, so concurrent uploads of overlapping records
         # wait for each other instead of deadlocking (PostgreSQL).
         rows.sort(key=lambda r: (r["session_id"], r["parent_id"], r["kind"], r["id"]))
         conn.execute(insert_ignore(conn, t.records), rows)
         # Which of them are ours now: ids are checked unknown above, so an id present after
-        # the insert was stored by this batch (or, at the same instant, by a copy of it).
+        # the insert was stored by this batch (or, at the same instant, by a copy of it — from
+        # this device, or from another one: the caller tells them apart by the device).
         ours = [r["id"] for r in rows]
         for chunk in _chunks(ours, 1000):
-            inserted.update(conn.execute(select(t.records.c.id)
-                                         .where(among(conn, t.records.c.id, chunk))).scalars())
+            inserted.update((rid, dev) for rid, dev in conn.execute(
+                select(t.records.c.id, t.records.c.device_id)
+                .where(among(conn, t.records.c.id, chunk))))
     return inserted
 
 
@@ -149,8 +164,12 @@ def _reject_reason(rec: UploadRecord, session: Row[Any] | None, venue_id: int,
         return "class_closed"
     if rec.parent_id not in parents:
         return "unknown_parent"
-    if rec.pass_id is not None and owners.get(rec.pass_id, rec.parent_id) != rec.parent_id:
-        return "pass_of_another_parent"
+    if rec.pass_id is not None:
+        holder = owners.get(rec.pass_id)
+        if holder is None:
+            return "unknown_pass"  # never issued by the platform (or not a parent's pass)
+        if holder != rec.parent_id:
+            return "pass_of_another_parent"
     try:
         at = rec.device_time + timedelta(milliseconds=rec.clock_offset_ms)
     except OverflowError:

@@ -190,7 +190,8 @@ class World:
 
     def new_class(self, *, stage: int = 1, credits: int = 2, starts_in_min: int = -10,
                   minutes: int = 90, checkout_required: bool = False,
-                  status: str = "scheduled", venue_id: int | None = None) -> int:
+                  status: str = "scheduled", venue_id: int | None = None,
+                  no_trainer: bool = False) -> int:
         sid = fresh_id()
         start = (self.now() + timedelta(minutes=starts_in_min)).replace(microsecond=0)
         with self.engine.begin() as conn:
@@ -198,7 +199,8 @@ class World:
                 id=sid, venue_id=venue_id or self.venue_id, title="如何应对宝宝哭闹",
                 series="0–3岁 科学育儿", stage=stage, starts_at=start,
                 ends_at=start + timedelta(minutes=minutes), capacity=100, credits=credits,
-                trainer_id=self.trainer_id, checkout_required=checkout_required,
+                trainer_id=None if no_trainer else self.trainer_id,
+                checkout_required=checkout_required,
                 status=status))  # type: ignore[arg-type]
         return sid
 
@@ -254,17 +256,53 @@ class World:
                  removals: list[dict[str, str]] | None = None,
                  additions: list[dict[str, Any]] | None = None,
                  trainer_pass: tuple[str, int] | None = None) -> requests.Response:
-        text_, pass_id = trainer_pass or self.issue(self.trainer_id, Role.TRAINER)
-        return api.post("/v1/closeouts", {
-            "id": cid or str(uuid.uuid4()), "session_id": session_id,
-            "trainer_pass_id": pass_id, "trainer_pass": text_,
-            "removals": removals or [], "additions": additions or [],
-            "device_time": self.now().isoformat()})
+        return api.post("/v1/closeouts", self.closeout_body(
+            session_id, cid=cid, removals=removals, additions=additions,
+            trainer_pass=trainer_pass))
 
-    def ledger(self, api: Api, parent_id: int) -> dict[str, Any]:
-        r = api.get(f"/v1/parents/{parent_id}/ledger")
-        assert r.status_code == 200, r.text
-        return r.json()
+    def closeout_body(self, session_id: int, *, cid: str | None = None,
+                      removals: list[dict[str, str]] | None = None,
+                      additions: list[dict[str, Any]] | None = None,
+                      trainer_pass: tuple[str, int] | None = None,
+                      at: datetime | None = None) -> dict[str, Any]:
+        text_, pass_id = trainer_pass or self.issue(self.trainer_id, Role.TRAINER)
+        return {"id": cid or str(uuid.uuid4()), "session_id": session_id,
+                "trainer_pass_id": pass_id, "trainer_pass": text_,
+                "removals": removals or [], "additions": additions or [],
+                "device_time": (at or self.now()).isoformat()}
+
+    def ledger(self, api: Api | None, parent_id: int) -> dict[str, Any]:
+        """A parent's ledger as the platform holds it (the HTTP endpoint only shows parents
+        registered at the device's venue; tests of that are in test_security.py)."""
+        with self.engine.begin() as conn:
+            return svc.ledger(conn, parent_id, self.now()).model_dump(mode="json")
+
+
+def post_from(address: str, url: str, path: str, body: Any) -> tuple[int, dict[str, Any],
+                                                                     Any]:
+    """POST JSON to the test server from a chosen loopback source address (127.x.y.z), so
+    tests of per-address limits do not share an address with each other."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30,
+                                      source_address=(address, 0))
+    try:
+        conn.request("POST", path, body=json.dumps(body),
+                     headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        headers = requests.structures.CaseInsensitiveDict(resp.getheaders())
+        return resp.status, json.loads(resp.read() or b"{}"), headers
+    finally:
+        conn.close()
+
+
+def fresh_address() -> str:
+    """A loopback address no other test uses."""
+    n = fresh_id()
+    return f"127.{(n >> 16) % 254 + 1}.{(n >> 8) % 256}.{n % 254 + 1}"
 
 
 @pytest.fixture

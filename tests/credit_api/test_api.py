@@ -26,7 +26,7 @@ from sync.protocol import (
     UploadResponse,
 )
 
-from .conftest import Api, ServerThread, World
+from .conftest import Api, ServerThread, World, fresh_address, fresh_id, post_from
 
 
 def _server_time_ok(body: dict) -> None:
@@ -86,17 +86,18 @@ def test_enrolment_code_is_one_time_and_expires(world: World) -> None:
 
 
 def test_enrolment_attempts_are_rate_limited(world: World) -> None:
+    address = fresh_address()  # the limits are kept in the database: an address of our own
     with ServerThread(asgi_app(world.engine, enrol_attempts=3, enrol_window_s=60)) as srv:
         for _ in range(3):
-            r = requests.post(srv.url + "/v1/enrol", json={"code": "WRONG-CODE",
-                                                           "device_name": "x"}, timeout=10)
-            assert r.status_code == 403
-        r = requests.post(srv.url + "/v1/enrol", json={"code": world.code(), "device_name": "x"},
-                          timeout=10)
-        assert r.status_code == 429
-        assert int(r.headers["Retry-After"]) >= 1
-        assert r.json()["error"] == "rate_limited"
-        _server_time_ok(r.json())
+            status, _body, _ = post_from(address, srv.url, "/v1/enrol",
+                                         {"code": f"WRONG-{fresh_id()}", "device_name": "x"})
+            assert status == 403
+        status, body, headers = post_from(address, srv.url, "/v1/enrol",
+                                          {"code": world.code(), "device_name": "x"})
+        assert status == 429
+        assert int(headers["Retry-After"]) >= 1
+        assert body["error"] == "rate_limited"
+        _server_time_ok(body)
 
 
 def test_auth_is_required_everywhere_but_enrolment(world: World) -> None:

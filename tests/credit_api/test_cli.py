@@ -17,7 +17,6 @@ import requests
 
 from credit_api import cli
 from sync import passes
-from sync.protocol import SiteBundle
 
 from .conftest import Backend, ServerThread
 
@@ -79,9 +78,31 @@ def test_issue_pass_text_json_and_png(demo: dict[str, Any], backend: Backend, tm
     assert code == 1
 
 
+def _kiosk(data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *argv],
+                          capture_output=True, text=True, timeout=60, env=env)
+
+
+def _platform_fingerprint(backend: Backend) -> str:
+    from credit_api import keys as keyring
+    from sync.offline import key_fingerprint
+
+    with backend.engine.begin() as conn:
+        key = keyring.current_key(conn, backend.files)
+    return key_fingerprint(passes.public_key_raw(key.private))
+
+
 def test_export_bundle_is_accepted_by_the_kiosk(demo: dict[str, Any], backend: Backend,
                                                 tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The USB round trip of a never-online kiosk: its key registered on the platform, the
+    signed bundle in (trusted by fingerprint the first time), check-ins, the signed upload
+    out, the signed receipt back."""
+    import re
+
+    from sync.offline import open_bundle
+
     parent = demo["parents"][5]
     _, out = run(backend, "issue-pass", str(parent), "--json", monkeypatch=monkeypatch)
     good = lines(out)[0]
@@ -90,77 +111,100 @@ def test_export_bundle_is_accepted_by_the_kiosk(demo: dict[str, Any], backend: B
     lost = lines(out)[0]
     code, out = run(backend, "revoke-pass", str(lost["pass_id"]), monkeypatch=monkeypatch)
     assert code == 0 and lines(out)[0]["revoked"] is True
+    kiosk = tmp_path / "kiosk"
+    shown = _kiosk(kiosk, "device-key")
+    assert shown.returncode == 0, shown.stderr
+    key = re.search(r"[A-Za-z0-9+/]{43}=", shown.stdout)
+    assert key, shown.stdout
+    code, out = run(backend, "register-device", "--venue", "101", "--public-key", key.group(0),
+                    "--name", "离线终端", monkeypatch=monkeypatch)
+    assert code == 0
+    device_id = int(out.strip())
     bundle_file = tmp_path / "bundle.json"
     code, out = run(backend, "export-bundle", "--venue", "101", "--out", str(bundle_file),
                     monkeypatch=monkeypatch)
     assert code == 0
-    bundle = SiteBundle.model_validate_json(bundle_file.read_bytes())
+    from credit_api import keys as keyring
+
+    with backend.engine.begin() as conn:
+        trusted = keyring.public_keys(conn)
+    bundle = open_bundle(json.loads(bundle_file.read_bytes()), trusted)
     assert lost["pass_id"] in {r.pass_id for r in bundle.revocations}
     assert demo["open_session"] in {s.id for s in bundle.sessions}
+    assert device_id in {d.device_id for d in bundle.devices}
     raw = bundle_file.read_text(encoding="utf-8")
     assert "phone" not in raw.replace("phone_last4", "")
-    kiosk = tmp_path / "kiosk"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    imp = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(kiosk),
-                          "import-bundle", str(bundle_file)],
-                         capture_output=True, text=True, timeout=60, env=env)
+    imp = _kiosk(kiosk, "import-bundle", str(bundle_file),
+                 "--trust-fingerprint", _platform_fingerprint(backend))
     assert imp.returncode == 0, imp.stderr
     assert json.loads(imp.stdout.splitlines()[-1])["imported"] is True
-    chk = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(kiosk), "checkin",
-                          "--session", str(demo["open_session"]), good["text"], lost["text"]],
-                         capture_output=True, text=True, timeout=60, env=env)
+    chk = _kiosk(kiosk, "checkin", "--session", str(demo["open_session"]), good["text"],
+                 lost["text"])
     assert chk.returncode == 0, chk.stderr
     outcomes = [json.loads(x)["outcome"] for x in chk.stdout.splitlines() if x.startswith("{")]
     assert outcomes == ["accepted", "revoked"], chk.stdout
-    # … and back on a USB stick: the kiosk's signed export, the platform's receipt
+    # … and back on a USB stick: the kiosk's signed export, the platform's signed receipt
     usb = tmp_path / "usb.json"
-    exp = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(kiosk),
-                          "export-upload", "--out", str(usb)],
-                         capture_output=True, text=True, timeout=60, env=env)
+    exp = _kiosk(kiosk, "export-upload", "--out", str(usb))
     assert exp.returncode == 0, exp.stderr
+    assert json.loads(usb.read_text(encoding="utf-8"))["device_id"] == device_id
     code, out = run(backend, "import-upload", str(usb), monkeypatch=monkeypatch)
-    receipt = lines(out)[0]
-    assert code == 0 and receipt["signature"] == "self_signed"
-    assert (receipt["accepted"], receipt["rejected"]) == (1, 0)
+    assert code == 0
+    receipt = lines(out)[0]["document"]
+    assert receipt["device_id"] == device_id
+    assert [r["result"] for r in receipt["results"]] == ["accepted"]
     receipt_file = tmp_path / "receipt.json"
     receipt_file.write_text(out, encoding="utf-8")
-    ack = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(kiosk),
-                          "import-receipt", str(receipt_file)],
-                         capture_output=True, text=True, timeout=60, env=env)
+    ack = _kiosk(kiosk, "import-receipt", str(receipt_file))
     assert ack.returncode == 0, ack.stderr
     assert json.loads(ack.stdout.splitlines()[-1])["acknowledged"] == 1
     # the same file again: nothing new
     code, out = run(backend, "import-upload", str(usb), monkeypatch=monkeypatch)
-    assert lines(out)[0]["duplicate"] == 1
+    assert [r["reason"] for r in lines(out)[0]["document"]["results"]] == ["known_id"]
 
 
-def _upload_file(path: Path, records: list[dict[str, Any]]) -> None:
-    path.write_text(json.dumps({
-        "format": "starkiosk-offline-upload", "version": 1, "venue_id": 101,
-        "exported_at": datetime.now(UTC).isoformat(), "records": records}), encoding="utf-8")
+def _demo_device(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, int]:
+    """A kiosk of demo venue 101 registered by its key: (private key, device id)."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    pub = base64.b64encode(passes.public_key_raw(key)).decode()
+    code, out = run(backend, "register-device", "--venue", "101", "--public-key", pub,
+                    monkeypatch=monkeypatch)
+    assert code == 0
+    return key, int(out.strip())
 
 
 def test_import_upload_is_idempotent_and_reported(demo: dict[str, Any], backend: Backend,
                                                   tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     sid = demo["open_session"]
     now = datetime.now(UTC).isoformat()
     records = [{"id": str(uuid.uuid4()), "kind": "checkin", "session_id": sid, "parent_id": p,
                 "pass_id": None, "method": "manual", "walk_in": False, "device_time": now,
                 "clock_offset_ms": 0} for p in demo["parents"][20:30]]
     records.append({**records[0], "id": str(uuid.uuid4()), "session_id": 4_000_000_000})
+    key, device_id = _demo_device(backend, monkeypatch)
     f = tmp_path / "usb.json"
-    _upload_file(f, records)
+    f.write_text(json.dumps(_sign({
+        "format": "starkiosk-offline-upload", "version": 1, "venue_id": 101,
+        "exported_at": datetime.now(UTC).isoformat(), "records": records}, key, device_id)),
+        encoding="utf-8")
+    capsys.readouterr()
     code, out = run(backend, "import-upload", str(f), monkeypatch=monkeypatch)
-    receipt = lines(out)[0]
+    receipt = lines(out)[0]["document"]
+    facts = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert code == 0
-    assert (receipt["accepted"], receipt["duplicate"], receipt["rejected"]) == (10, 0, 1)
+    assert (facts["accepted"], facts["duplicate"], facts["rejected"]) == (10, 0, 1)
     assert [r["reason"] for r in receipt["results"] if r["result"] == "rejected"] == \
         ["unknown_class"]
-    assert len(receipt["results"]) == 11 and receipt["signature"] == "unsigned"
-    assert len(receipt["sha256"]) == 64
+    assert len(receipt["results"]) == 11 and facts["signature"] == "enrolled_key"
+    assert len(facts["sha256"]) == 64 and facts["device_id"] == device_id
     code, out = run(backend, "import-upload", str(f), monkeypatch=monkeypatch)
-    again = lines(out)[0]
+    again = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert (again["accepted"], again["duplicate"]) == (0, 10)
     code, out = run(backend, "report", "--session", str(sid), "--json", monkeypatch=monkeypatch)
     rep = lines(out)[0]
@@ -168,9 +212,11 @@ def test_import_upload_is_idempotent_and_reported(demo: dict[str, Any], backend:
     assert len(mine) == 10 and rep["count"] >= 10
     assert {r["checkin_id"] for r in mine} == {r["id"] for r in records[:10]}
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "something-else"}')
+    bad.write_text('{"format": "something-else"}')  # not signed by any kiosk
     code, _ = run(backend, "import-upload", str(bad), monkeypatch=monkeypatch)
-    assert code == 1
+    assert code == cli.REFUSED_EXIT["unsigned"]
+    bad.write_text("{not json")
+    assert run(backend, "import-upload", str(bad), monkeypatch=monkeypatch)[0] == 1
     code, _ = run(backend, "import-upload", str(tmp_path / "missing.json"),
                   monkeypatch=monkeypatch)
     assert code == 1
@@ -203,7 +249,8 @@ def test_console_script_and_errors(backend: Backend, tmp_path: Path) -> None:
                             text=True, timeout=60, env=env)
     assert helped.returncode == 0
     for name in ("serve", "init-demo", "enrol-code", "issue-pass", "revoke-pass", "ledger",
-                 "report", "export-bundle", "import-upload"):
+                 "report", "export-bundle", "import-upload", "register-device", "revoke-device",
+                 "authorise-trainer", "set-walk-in-cap", "trainer-pass-report"):
         assert name in helped.stdout
     # a fresh default database (SQLite in the data dir) just works
     fresh = subprocess.run([sys.executable, "-m", "credit_api", "report", "--session", "1"],
@@ -260,7 +307,7 @@ def _sign(upload: dict[str, Any], key: Any, device_id: int | None) -> dict[str, 
 
 def test_signed_upload_with_enrolled_key_and_offline_closeout(
         demo: dict[str, Any], backend: Backend, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import base64
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -310,10 +357,12 @@ def test_signed_upload_with_enrolled_key_and_offline_closeout(
     before = lines(run(backend, "ledger", str(p1), "--json", monkeypatch=monkeypatch)[1])[0]
     f = tmp_path / "signed.json"
     f.write_text(json.dumps(_sign(upload, key, device_id), ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
     code, out = run(backend, "import-upload", str(f), monkeypatch=monkeypatch)
-    receipt = lines(out)[0]
-    assert code == 0 and receipt["signature"] == "enrolled_key"
-    assert receipt["accepted"] == 2
+    receipt = lines(out)[0]["document"]
+    facts = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert code == 0 and facts["signature"] == "enrolled_key"
+    assert facts["accepted"] == 2 and receipt["device_id"] == device_id
     assert receipt["closeouts"] == [{"id": closeout["id"], "session_id": sid, "result": "closed",
                                      "awards": 1}]
     after = lines(run(backend, "ledger", str(p1), "--json", monkeypatch=monkeypatch)[1])[0]
@@ -321,8 +370,9 @@ def test_signed_upload_with_enrolled_key_and_offline_closeout(
         sum(c["credits"] for c in before["credits"]) + 2
     # importing the same stick again changes nothing
     code, out = run(backend, "import-upload", str(f), monkeypatch=monkeypatch)
-    again = lines(out)[0]
-    assert again["duplicate"] == 2 and again["closeouts"][0]["result"] == "repeated"
+    again = lines(out)[0]["document"]
+    assert [r["result"] for r in again["results"]] == ["duplicate"] * 2
+    assert again["closeouts"][0]["result"] == "repeated"
     # a pass issued after the close-out was signed is refused, and only that close-out
     _, out = run(backend, "issue-pass", str(demo["trainers"][0]), "--role", "trainer", "--json",
                  monkeypatch=monkeypatch)
@@ -338,18 +388,22 @@ def test_signed_upload_with_enrolled_key_and_offline_closeout(
     f.write_text(json.dumps(_sign({**upload, "records": [], "closeouts": [late]}, key,
                                   device_id)), encoding="utf-8")
     code, out = run(backend, "import-upload", str(f), monkeypatch=monkeypatch)
-    assert code == 0 and lines(out)[0]["closeouts"][0]["reason"] == "trainer_pass_not_yet_valid"
+    assert code == 0
+    assert lines(out)[0]["document"]["closeouts"][0]["reason"] == "trainer_pass_not_yet_valid"
     # signed by another key than the enrolled one: refused, nothing imported
     other = Ed25519PrivateKey.generate()
     upload2 = {**upload, "records": [{**recs[0], "id": str(uuid.uuid4())}], "closeouts": []}
     f.write_text(json.dumps(_sign(upload2, other, device_id)), encoding="utf-8")
-    assert run(backend, "import-upload", str(f), monkeypatch=monkeypatch)[0] == 1
+    assert run(backend, "import-upload", str(f), monkeypatch=monkeypatch)[0] == \
+        cli.REFUSED_EXIT["wrong_key"]
     # tampered after signing: refused
     env = _sign(upload2, key, device_id)
     env["upload"]["records"][0]["parent_id"] = p2
     f.write_text(json.dumps(env), encoding="utf-8")
-    assert run(backend, "import-upload", str(f), monkeypatch=monkeypatch)[0] == 1
+    assert run(backend, "import-upload", str(f), monkeypatch=monkeypatch)[0] in (
+        cli.REFUSED_EXIT["bad_checksum"], cli.REFUSED_EXIT["bad_signature"])
     env = _sign(upload2, key, device_id)
     env["sha256"] = env["sha256"][::-1]
     f.write_text(json.dumps(env), encoding="utf-8")
-    assert run(backend, "import-upload", str(f), monkeypatch=monkeypatch)[0] == 1
+    assert run(backend, "import-upload", str(f), monkeypatch=monkeypatch)[0] == \
+        cli.REFUSED_EXIT["bad_checksum"]
