@@ -26,8 +26,9 @@ from kiosk.core.desk import CheckinDesk
 from kiosk.core.rules import Severity
 from kiosk.core.store import Store
 from kiosk.devtools.keys import keygen
+from kiosk.operations.usb import import_site_bundle
 from sync.demo import make_bundle
-from sync.offline import read_bundle, write_bundle
+from sync.offline import key_fingerprint, write_signed_bundle
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +73,13 @@ def run_cli_demo(out: TextIO, data_dir: Path | None = None) -> int:
 
     bundle, summary = make_bundle([key.trust_key()], now=now, parents=40, revoke=[revoked_id])
     bundle_path = demo / "site-bundle.json"
-    write_bundle(bundle, bundle_path)
+    write_signed_bundle(bundle, bundle_path, key.private, key.key_id)
 
     out.write("星级家长执照 签到终端 — 演示 / Star Parent kiosk — demo\n")
     out.write(f"演示数据目录 demo folder: {demo}\n\n")
     with Store(cfg.db_path) as store:
-        imported = store.import_bundle(read_bundle(bundle_path))
+        imported = import_site_bundle(cfg, store, bundle_path,
+                                      trust_fingerprint=key_fingerprint(key.trust_key().raw()))
         out.write(f"1. 导入场地数据包 imported site bundle: {imported.venue}, "
                   f"{imported.sessions} classes, {imported.registrations} registrations\n")
         desk = CheckinDesk(store, window=cfg.window())

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -48,6 +49,7 @@ def material(tmp_path_factory) -> dict:
             str(d / "bundle.json"), "--parents", "25")
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
+    assert re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){3}", summary["fingerprint"])
     r = run("-m", "kiosk.devtools", "issue-pass", "--keys", str(keys), "--json",
             *map(str, summary["parents"][:6]))
     passes = [json.loads(x) for x in r.stdout.splitlines()]
@@ -59,7 +61,8 @@ def material(tmp_path_factory) -> dict:
 @pytest.fixture
 def kiosk(tmp_path, material) -> Path:
     data = tmp_path / "kiosk"
-    code, lines, err = cli(data, "import-bundle", str(material["bundle"]))
+    code, lines, err = cli(data, "import-bundle", str(material["bundle"]),
+                           "--trust-fingerprint", material["summary"]["fingerprint"])
     assert code == 0, err
     assert lines[0]["imported"] is True and lines[0]["registrations"] > 25
     return data
@@ -72,7 +75,7 @@ def test_make_bundle_is_deterministic_apart_from_times(material, tmp_path):
     assert again["parents"] == material["summary"]["parents"]
     assert [s["id"] for s in again["sessions"]] == [s["id"] for s in material["summary"]["sessions"]]
     assert sum(s["open_now"] for s in again["sessions"]) == 1
-    assert json.loads((tmp_path / "b2.json").read_text())["revocations"][0]["pass_id"] == 42
+    assert json.loads((tmp_path / "b2.json").read_text())["document"]["revocations"][0]["pass_id"] == 42
 
 
 def test_checkin_from_stdin_like_a_wedge_scanner(kiosk, material):
@@ -114,7 +117,7 @@ def test_unknown_class_is_a_usage_error(kiosk, material):
 def test_broken_bundles_change_nothing(kiosk, tmp_path, material):
     with Store(kiosk / "kiosk.db") as s:
         before = s.db["registrations"].count
-    good = json.loads(material["bundle"].read_text())
+    good = json.loads(material["bundle"].read_text())["document"]
     cases = {
         "not json": "{ this is not json",
         "wrong format": json.dumps({**good, "format": "something-else"}),
@@ -128,6 +131,8 @@ def test_broken_bundles_change_nothing(kiosk, tmp_path, material):
     }
     for name, text in cases.items():
         path = tmp_path / f"{name}.json"
+        if name != "not json":  # signed by the platform's own key: only the content is wrong
+            text = json.dumps(_signed(json.loads(text), material))
         path.write_text(text, encoding="utf-8")
         code, lines, err = cli(kiosk, "import-bundle", str(path))
         assert code == 2, name
@@ -173,8 +178,16 @@ def test_export_csv_opens_in_excel(kiosk, material, tmp_path):
     assert all("*" in r[2] for r in rows[1:])
 
 
+def _signed(document: dict, material: dict) -> dict:
+    from kiosk.devtools.keys import load_key
+    from sync.offline import KIND_BUNDLE, sign_document
+
+    key = load_key(material["keys"])
+    return sign_document(document, KIND_BUNDLE, key.private, key.key_id)
+
+
 def test_manual_lookup(tmp_path, material):
-    bundle = json.loads(material["bundle"].read_text())
+    bundle = json.loads(material["bundle"].read_text())["document"]
     sid = material["summary"]["open_session"]
     regs = [r for r in bundle["registrations"] if r["session_id"] == sid]
     for r in bundle["registrations"]:
@@ -183,9 +196,10 @@ def test_manual_lookup(tmp_path, material):
     regs[0]["phone_last4"] = regs[1]["phone_last4"] = "1111"  # two parents share the digits
     regs[2]["phone_last4"] = "2222"
     path = tmp_path / "b.json"
-    path.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(_signed(bundle, material), ensure_ascii=False), encoding="utf-8")
     data = tmp_path / "k"
-    assert cli(data, "import-bundle", str(path))[0] == 0
+    assert cli(data, "import-bundle", str(path), "--trust-fingerprint",
+               material["summary"]["fingerprint"])[0] == 0
     s = str(sid)
 
     code, lines, _ = cli(data, "manual", "--session", s, "--phone", "2222")
@@ -221,7 +235,8 @@ def test_manual_lookup(tmp_path, material):
 
 def test_data_dir_from_environment(tmp_path, material):
     data = tmp_path / "envdir"
-    r = run("-m", "kiosk", "import-bundle", str(material["bundle"]),
+    r = run("-m", "kiosk", "import-bundle", str(material["bundle"]), "--trust-fingerprint",
+            material["summary"]["fingerprint"],
             env={"STARKIOSK_DATA_DIR": str(data)})
     assert r.returncode == 0, r.stderr
     assert (data / "kiosk.db").exists()
@@ -292,7 +307,7 @@ def test_settings_file_changes_the_opening_window(kiosk, material):
     later = next(s for s in material["summary"]["sessions"]
                  if not s["open_now"] and s["status"] == "scheduled"
                  and s["starts_at"] > material["summary"]["sessions"][0]["starts_at"])
-    bundle = json.loads(material["bundle"].read_text())
+    bundle = json.loads(material["bundle"].read_text())["document"]
     registered = {r["parent_id"] for r in bundle["registrations"] if r["session_id"] == later["id"]}
     text = next(p["text"] for p in material["passes"] if p["parent_id"] in registered) \
         if any(p["parent_id"] in registered for p in material["passes"]) else material["passes"][0]["text"]
@@ -301,3 +316,68 @@ def test_settings_file_changes_the_opening_window(kiosk, material):
     (kiosk / "settings.json").write_text(json.dumps({"doors_open_before_min": 240}))
     _, lines, _ = cli(kiosk, "checkin", "--session", str(later["id"]), text)
     assert lines[0]["outcome"] in ("accepted", "not_registered")
+
+
+# -- close-out: the trainer pass never on the command line (issue #13 item 10) ---------------
+
+
+@pytest.fixture
+def trainer_pass(kiosk, material) -> tuple[int, str]:
+    """(class id, the pass of its trainer) for the class open now."""
+    sid = material["summary"]["open_session"]
+    with Store(kiosk / "kiosk.db") as store:
+        trainer = store.session(sid).trainer_id
+    r = run("-m", "kiosk.devtools", "issue-pass", "--keys", str(material["keys"]), "--role",
+            "trainer", "--json", str(trainer))
+    assert r.returncode == 0, r.stderr
+    return sid, json.loads(r.stdout.splitlines()[0])["text"]
+
+
+def _closed(kiosk: Path, sid: int) -> bool:
+    with Store(kiosk / "kiosk.db") as store:
+        return store.session(sid).status.value == "closed"
+
+
+def test_close_out_refuses_the_trainer_pass_as_an_argument(kiosk, trainer_pass):
+    """Other users of the PC see a process's arguments (`ps`): the pass must not be one."""
+    sid, text = trainer_pass
+    code, lines, err = cli(kiosk, "close-out", "--session", str(sid), "--trainer-pass", text)
+    assert code == 2 and lines == []
+    assert "--trainer-pass -" in err and "--trainer-pass-file" in err
+    assert text not in err
+    assert not _closed(kiosk, sid)
+
+
+@pytest.mark.parametrize("how", [[], ["--trainer-pass", "-"]])
+def test_close_out_reads_the_trainer_pass_from_standard_input(kiosk, trainer_pass, how):
+    sid, text = trainer_pass
+    code, lines, err = cli(kiosk, "close-out", "--session", str(sid), *how, stdin=text + "\r\n")
+    assert code == 0, err
+    assert lines[0]["closed"] is True and _closed(kiosk, sid)
+
+
+def test_close_out_reads_the_trainer_pass_from_a_file(kiosk, trainer_pass, tmp_path):
+    sid, text = trainer_pass
+    f = tmp_path / "trainer-pass.txt"
+    f.write_text(text + "\n", encoding="utf-8")
+    code, lines, err = cli(kiosk, "close-out", "--session", str(sid), "--trainer-pass-file", str(f))
+    assert code == 0, err
+    assert lines[0]["closed"] is True and _closed(kiosk, sid)
+
+
+def test_close_out_without_any_trainer_pass_says_how(kiosk, trainer_pass, tmp_path):
+    sid, _ = trainer_pass
+    code, _, err = cli(kiosk, "close-out", "--session", str(sid), stdin="")
+    assert code == 2 and "trainer pass" in err and "standard input" in err
+    code, _, err = cli(kiosk, "close-out", "--session", str(sid), "--trainer-pass-file",
+                       str(tmp_path / "missing.txt"))
+    assert code == 2 and "missing.txt" in err
+    assert not _closed(kiosk, sid)
+
+
+def test_close_out_trainer_pass_piped_into_a_real_process(kiosk, trainer_pass):
+    sid, text = trainer_pass
+    r = run("-m", "kiosk", "--data-dir", str(kiosk), "close-out", "--session", str(sid),
+            stdin=text + "\n")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["closed"] is True

@@ -21,7 +21,14 @@ from kiosk.core.store import Store
 from kiosk.operations import checkin, outbox, roster, status, usb
 from kiosk.operations.common import OperationError
 from sync.demo import make_bundle
-from sync.offline import OfflineUploadEnvelope, canonical_upload_text, write_bundle
+from sync.offline import (
+    KIND_RECEIPT,
+    OfflineUploadEnvelope,
+    canonical_upload_text,
+    key_fingerprint,
+    sign_document,
+    write_signed_bundle,
+)
 
 
 @pytest.fixture
@@ -32,6 +39,8 @@ def live(tmp_path: Path, signing_key):
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(cfg.db_path)
     store.import_bundle(bundle)
+    with store.write():
+        store.set_meta(usb.USB_DEVICE_ID, "7")  # as a signed bundle naming this kiosk's key would
     yield cfg, store, summary
     store.close()
 
@@ -124,7 +133,7 @@ def test_export_upload_is_signed_over_the_canonical_text(live, signing_key, tmp_
     assert not out.with_name("upload.json.tmp").exists()
 
 
-def test_export_upload_refusals_say_why(tmp_path, live):
+def test_export_upload_refusals_say_why(tmp_path, live, signing_key):
     cfg, store, _ = live
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -136,6 +145,11 @@ def test_export_upload_refusals_say_why(tmp_path, live):
         with pytest.raises(OperationError) as err:
             usb.export_upload(cfg, empty, tmp_path / "x.json")
         assert err.value.reason == "no_venue" and not err.value.data
+        empty.import_bundle(make_bundle([signing_key.trust_key()], now=datetime.now(UTC),
+                                        parents=3)[0])
+        with pytest.raises(OperationError) as err:
+            usb.export_upload(cfg, empty, tmp_path / "x.json")  # no device id from anywhere
+        assert err.value.reason == "not_registered"
     finally:
         empty.close()
 
@@ -145,21 +159,28 @@ def test_import_receipt_acknowledges_and_parks(live, signing_key, tmp_path):
     sid = summary["open_session"]
     list(checkin.scan_codes(store, cfg, sid, "scanner",
                             [_pass(signing_key, p) for p in summary["parents"][:2]]))
+    export = usb.export_upload(cfg, store, tmp_path / "upload.json")
+    sha = json.loads((tmp_path / "upload.json").read_text(encoding="utf-8"))["sha256"]
+    assert export["records"] == 2
     ids = [r["id"] for r in store.unacknowledged_records()]
     receipt = tmp_path / "receipt.json"
-    receipt.write_text(json.dumps({"results": [
-        {"id": ids[0], "result": "accepted"},
-        {"id": ids[1], "result": "rejected", "reason": "unknown_parent"},
-        "junk", {"no": "id"}]}), encoding="utf-8")
-    assert usb.import_receipt(store, receipt) == {"acknowledged": 1, "parked": 1}
+    doc = {"format": "starkiosk-upload-receipt", "device_id": 7, "upload_sha256": sha,
+           "imported_at": "2026-12-04T10:00:00Z", "results": [
+               {"id": ids[0], "result": "accepted"},
+               {"id": ids[1], "result": "rejected", "reason": "unknown_parent"},
+               {"id": "not-in-the-export", "result": "accepted"}]}
+    receipt.write_text(json.dumps(sign_document(doc, KIND_RECEIPT, signing_key.private,
+                                                signing_key.key_id)), encoding="utf-8")
+    assert usb.import_receipt(cfg, store, receipt) == {"acknowledged": 1, "parked": 1,
+                                                       "ignored": 1, "replayed": False}
     items = outbox.parked_items(store)
     assert [(p.kind, p.reason, p.held) for p in items] == [("checkin", "unknown_parent", False)]
     assert outbox.unpark(store) == 1 and outbox.parked_items(store) == []
     for bad in ("[1, 2]", "{not json"):
         receipt.write_text(bad, encoding="utf-8")
         with pytest.raises(OperationError) as err:
-            usb.import_receipt(store, receipt)
-        assert err.value.reason == "bad_receipt"
+            usb.import_receipt(cfg, store, receipt)
+        assert err.value.reason in ("bad_receipt", "untrusted_receipt")
 
 
 def test_parked_items_show_a_pin_close_out_as_held(live):
@@ -173,10 +194,11 @@ def test_import_site_bundle_round_trip_and_a_bad_file(live, signing_key, tmp_pat
     cfg, store, summary = live
     bundle, _ = make_bundle([signing_key.trust_key()], now=datetime.now(UTC), parents=5)
     path = tmp_path / "bundle.json"
-    write_bundle(bundle, path)
-    summary2 = usb.import_site_bundle(store, path)
+    write_signed_bundle(bundle, path, signing_key.private, signing_key.key_id)
+    summary2 = usb.import_site_bundle(cfg, store, path)
     assert summary2.sessions == len(bundle.sessions)
     path.write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(OperationError) as err:
-        usb.import_site_bundle(store, path)
-    assert err.value.reason == "bad_bundle" and "nothing was imported" in str(err.value)
+        usb.import_site_bundle(cfg, store, path)
+    assert err.value.reason == "untrusted_bundle" and "nothing was imported" in str(err.value)
+    assert key_fingerprint(signing_key.trust_key().raw())  # the anchor a fresh kiosk needs

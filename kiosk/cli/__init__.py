@@ -8,6 +8,7 @@ usage problem (unknown class, bad file), 3 when the data folder or database cann
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from pathlib import Path
@@ -17,8 +18,10 @@ from kiosk import __version__
 from kiosk.cli import site, sync_verbs
 from kiosk.cli.common import EXIT_DATA, EXIT_USAGE, CliError, open_store
 from kiosk.config import Config, default_data_dir
+from kiosk.core.files import private_umask, tighten_data_dir
 from kiosk.core.store import StoreError
 from kiosk.operations.common import OperationError
+from sync.credentials import CredentialsError
 
 __all__ = ["EXIT_DATA", "EXIT_USAGE", "CliError", "build_parser", "main"]
 
@@ -62,7 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_parsers(cmd)
     sync_verbs.add_parsers(cmd)
     site.add_export_parser(cmd)
+    cmd("reset-admin-pin", "set a new admin PIN when the kiosk's one was lost or forgotten "
+                           "(read twice from standard input; needs the kiosk's data folder)")
     return p
+
+
+def _read_new_pin(inp: TextIO) -> str:
+    if inp is sys.stdin and inp.isatty():
+        first = getpass.getpass("new admin PIN (6-8 digits, not shown): ")
+        again = getpass.getpass("the same PIN again: ")
+    else:
+        first, again = inp.readline(), inp.readline()
+    first, again = first.strip(), again.strip()
+    if not first or first != again:
+        raise CliError("give the new admin PIN twice, one per line on standard input "
+                       "(the two were missing or differ); nothing was changed")
+    return first
+
+
+def _cmd_reset_admin_pin(cfg: Config, out: TextIO, inp: TextIO) -> int:
+    """Whoever has a shell as the kiosk's user has its data folder anyway (docs/install.md)."""
+    from kiosk.cli.common import emit
+    from kiosk.operations.pins import reset_admin_pin
+
+    pin = _read_new_pin(inp)
+    try:
+        reset_admin_pin(cfg, pin)
+    except ValueError as exc:
+        raise CliError(f"{exc}; nothing was changed") from exc
+    emit(out, {"admin_pin_reset": True, "data_dir": str(cfg.data_dir)})
+    return 0
 
 
 def _run_window_or_demo(args: argparse.Namespace, gui: bool, out: TextIO) -> int:
@@ -83,6 +115,8 @@ def _run_window_or_demo(args: argparse.Namespace, gui: bool, out: TextIO) -> int
 
 
 def _dispatch(args: argparse.Namespace, cfg: Config, out: TextIO, inp: TextIO) -> int:
+    if args.cmd == "close-out":  # before the store opens: a refusal changes nothing
+        args.trainer_pass = sync_verbs.read_trainer_pass(args, inp)
     if args.cmd in sync_verbs.HANDLERS:
         with open_store(cfg) as store:
             return sync_verbs.HANDLERS[args.cmd](args, cfg, store, out)
@@ -94,6 +128,7 @@ def _dispatch(args: argparse.Namespace, cfg: Config, out: TextIO, inp: TextIO) -
         "decode": lambda: site.cmd_decode(args, out),
         "roster": lambda: site.cmd_roster(args, cfg, out),
         "export": lambda: site.cmd_export(args, cfg, out),
+        "reset-admin-pin": lambda: _cmd_reset_admin_pin(cfg, out, inp),
     }
     handlers[args.cmd]()
     return 0
@@ -101,6 +136,7 @@ def _dispatch(args: argparse.Namespace, cfg: Config, out: TextIO, inp: TextIO) -
 
 def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
          stdout: TextIO | None = None) -> int:
+    private_umask()  # the data folder's files are the kiosk user's alone (POSIX; docs/install.md)
     parser = build_parser()
     args = parser.parse_args(argv)
     out = stdout or sys.stdout
@@ -121,6 +157,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
     except ValueError as exc:
         print(f"starkiosk: {exc}", file=sys.stderr)
         return EXIT_DATA
+    tighten_data_dir(cfg.data_dir)  # folders and files an older version left readable to all
     from kiosk.logsetup import setup_logging
 
     # The window: `starkiosk` / `python -m kiosk` with no subcommand, or --demo (not --cli).
@@ -139,7 +176,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
         return EXIT_DATA if exc.data else EXIT_USAGE
     except BrokenPipeError:
         return EXIT_DATA
-    except (StoreError, OSError) as exc:
+    except (StoreError, CredentialsError, OSError) as exc:
         print(f"starkiosk: {exc}", file=sys.stderr)
         return EXIT_DATA
     except Exception:  # the last line of defence: a logged traceback, a plain message

@@ -20,8 +20,12 @@ log = logging.getLogger(__name__)
 
 
 def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    s = cmd("import-bundle", "import a site bundle file (classes, registrations, keys, revocations)")
+    s = cmd("import-bundle", "import a signed site bundle file (classes, registrations, keys, "
+                             "revocations)")
     s.add_argument("file", type=Path)
+    s.add_argument("--trust-fingerprint", metavar="FP", default=None,
+                   help="a kiosk that trusts no platform key yet: the platform key's fingerprint "
+                        "(`credit-api platform-key`), checked before the first bundle is trusted")
 
     s = cmd("checkin", "check in passes given as arguments or one per line on standard input")
     s.add_argument("--session", type=int, required=True, metavar="ID")
@@ -67,7 +71,8 @@ def _codes(args_codes: list[str], stdin: TextIO) -> Iterator[str]:
 
 def cmd_import_bundle(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
     with open_store(cfg) as store:
-        summary = usb.import_site_bundle(store, args.file)
+        summary = usb.import_site_bundle(cfg, store, args.file,
+                                         trust_fingerprint=args.trust_fingerprint)
     emit(out, {"imported": True, "venue": summary.venue, "sessions": summary.sessions,
                "registrations": summary.registrations, "keys": summary.keys,
                "revocations": summary.revocations})

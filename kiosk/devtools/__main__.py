@@ -2,6 +2,7 @@
 
     keygen --out DIR
     make-bundle --keys DIR --out FILE [--parents N] [--venue ID] [--revoke PASS_ID ...]
+                                (signed with the key; prints its fingerprint for the first import)
     issue-pass --keys DIR PARENT_ID ... [--role parent|trainer] [--valid-from ISO] [--valid-until ISO] [--json]
     pass-png --out FILE TEXT
     sounds [--out DIR]          the success / warning / failure WAVs (assets/sounds)
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from kiosk.devtools.keys import keygen, load_key
 from sync.demo import DEFAULT_VENUE, make_bundle
-from sync.offline import write_bundle
+from sync.offline import key_fingerprint, write_signed_bundle
 from sync.passes import Role
 
 
@@ -96,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             bundle, summary = make_bundle(
                 [key.trust_key()], parents=args.parents, venue_id=args.venue, revoke=args.revoke
             )
-            write_bundle(bundle, args.out)
-            print(json.dumps(summary, ensure_ascii=False))
+            write_signed_bundle(bundle, args.out, key.private, key.key_id)
+            fingerprint = key_fingerprint(key.trust_key().raw())
+            print(json.dumps({**summary, "fingerprint": fingerprint}, ensure_ascii=False))
         elif args.cmd == "issue-pass":
             key = load_key(args.keys)
             role = Role.TRAINER if args.role == "trainer" else Role.PARENT

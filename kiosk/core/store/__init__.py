@@ -14,7 +14,8 @@ thread: a :class:`Store` must only be used from the thread that opened it.
 - :mod:`.catalogue` — site data: venue, trainers, sessions, registrations, trust keys,
   revocations, bundle import, the roster;
 - :mod:`.records` — check-in/check-out records (the outbox) and scan events;
-- :mod:`.closeouts` — the close-out queue.
+- :mod:`.closeouts` — the close-out queue;
+- :mod:`.exports` — which records each USB export carried.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from kiosk.core.store.catalogue import (
 )
 from kiosk.core.store.closeouts import CloseoutsMixin
 from kiosk.core.store.connection import BUSY_TIMEOUT_MS, StoreError, from_iso, to_iso
+from kiosk.core.store.exports import ExportsMixin
 from kiosk.core.store.meta import MetaMixin
 from kiosk.core.store.records import NewRecord, RecordsMixin
 from kiosk.core.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaMixin
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 
-class Store(CatalogueMixin, RecordsMixin, CloseoutsMixin, MetaMixin, SchemaMixin):
+class Store(CatalogueMixin, RecordsMixin, CloseoutsMixin, ExportsMixin, MetaMixin, SchemaMixin):
     """One kiosk database file."""
 
     def __init__(self, path: Path | str, *, check: bool = True) -> None:

@@ -6,6 +6,7 @@ downloads, and is read back for the scan path, the screens and the exports (the 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,8 @@ from sync.protocol import (
     TrustKey,
     Venue,
 )
+
+DEVICE_ID_META = "usb_device_id"  # meta: the device id a site bundle gave this kiosk's key
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +86,22 @@ class CatalogueMixin(MetaMixin):
 
     # -- site data ----------------------------------------------------------
 
-    def import_bundle(self, bundle: SiteBundle) -> ImportSummary:
+    def import_bundle(self, bundle: SiteBundle, *,
+                      own_key: bytes | None = None) -> ImportSummary:
         """Replace the site data with ``bundle`` in one transaction (idempotent).
 
         Sessions and registrations are upserted; registrations of the bundle's sessions that
         the bundle no longer lists are removed (a parent cancelled).  Check-in records are never
-        touched.  Revocations only ever grow.
+        touched.  Revocations only ever grow.  With ``own_key`` (this kiosk's raw device public
+        key), the bundle's ``devices`` entry for that key gives the kiosk its device id
+        (:meth:`learnt_device_id`).  The bundle's signature is checked by the caller
+        (``kiosk.operations.usb``), not here.
         """
         with self.write():
+            if own_key is not None:
+                for d in bundle.devices:
+                    if base64.b64decode(d.public_key) == own_key:
+                        self.set_meta(DEVICE_ID_META, str(d.device_id))
             v = bundle.venue
             self.put_venue(v)
             self.put_trainers(bundle.trainers)
@@ -235,6 +246,11 @@ class CatalogueMixin(MetaMixin):
             sql += " AND substr(masked_name, 1, 1) = ?"
             args.append(surname[0])
         return [RegistrationRow(*r) for r in self.conn.execute(sql + " ORDER BY parent_id", args)]
+
+    def learnt_device_id(self) -> int | None:
+        """The device id a site bundle gave this kiosk's key (a kiosk that is never online)."""
+        value = self.get_meta(DEVICE_ID_META)
+        return int(value) if value else None
 
     def trust_keys(self) -> dict[int, Ed25519PublicKey]:
         if self._keys is None:

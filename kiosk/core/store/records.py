@@ -92,11 +92,12 @@ class RecordsMixin(StoreBase):
         )
         return cur.rowcount
 
-    def park(self, record_id: str, reason: str) -> None:
-        self.conn.execute(
+    def park(self, record_id: str, reason: str) -> int:
+        """Park a pending record with the platform's reason; 1 if it was parked, else 0."""
+        return self.conn.execute(
             "UPDATE records SET state = 'parked', park_reason = ? WHERE id = ? AND state = 'pending'",
             (reason, record_id),
-        )
+        ).rowcount
 
     def unpark_all(self) -> int:
         """Send parked records again (after an admin fixed the cause on the platform)."""

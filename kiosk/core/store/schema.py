@@ -106,7 +106,31 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """USB transfers: each export (the upload's sha256, which the platform's receipt names; the
+    device id it was signed for) and exactly which records it carried, so a receipt acknowledges
+    only those; and each receipt applied, so the same receipt twice changes nothing."""
+    db.executescript(
+        """
+        CREATE TABLE usb_exports (
+            sha256 TEXT PRIMARY KEY, device_id INTEGER NOT NULL, exported_at TEXT NOT NULL,
+            records INTEGER NOT NULL
+        );
+        CREATE TABLE usb_export_records (
+            sha256 TEXT NOT NULL REFERENCES usb_exports (sha256) ON DELETE CASCADE,
+            record_id TEXT NOT NULL,
+            PRIMARY KEY (sha256, record_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE usb_receipts (
+            digest TEXT PRIMARY KEY, upload_sha256 TEXT NOT NULL, device_id INTEGER NOT NULL,
+            imported_at TEXT NOT NULL, applied_at TEXT NOT NULL,
+            acknowledged INTEGER NOT NULL, parked INTEGER NOT NULL, ignored INTEGER NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
