@@ -13,6 +13,7 @@ from typing import Any
 
 import platformdirs
 
+from kiosk.core.files import private_dir, write_private_text
 from kiosk.core.rules import Window
 
 APP_NAME = "starkiosk"
@@ -35,8 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("language", str, "zh", "Language of messages (zh or en)"),
     Setting("retention_days", int, 30, "Acknowledged records are purged after this many days"),
     # The kiosk app (kiosk/ui): admin screen settings.  PINs are stored as salted scrypt hashes
-    # (kiosk/ui/pin.py); an empty admin hash means the documented first-run default is in force
-    # and must be changed at first use; an empty trainer hash means no trainer PIN fallback.
+    # (kiosk/operations/pins.py); an empty admin hash means the documented first-run default is
+    # in force and must be changed at first use — unless the database says a PIN was set (then
+    # `starkiosk reset-admin-pin`); an empty trainer hash means no trainer PIN fallback.
     Setting("admin_pin_hash", str, "", "Admin PIN (salted hash; empty = first-run default)"),
     Setting("trainer_pin_hash", str, "", "Trainer PIN for close-out without a pass (salted hash)"),
     Setting("camera", str, "camera:0", "Frame source: camera:N, file:PATH (demo) or none (scanner only)"),
@@ -90,10 +92,10 @@ class Config:
         )
 
     def save(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.settings_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.values, ensure_ascii=False, indent=2), encoding="utf-8")
-        tmp.replace(self.settings_path)
+        """settings.json replaced atomically, owner-only (0600 in a 0700 folder on POSIX)."""
+        private_dir(self.data_dir)
+        write_private_text(self.settings_path,
+                           json.dumps(self.values, ensure_ascii=False, indent=2))
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Config:

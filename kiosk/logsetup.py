@@ -10,7 +10,18 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from kiosk.core.files import private_dir, private_file
+
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file, the rotated ones too, readable by the kiosk's user only (POSIX)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        private_file(Path(self.baseFilename))
+        return stream
 
 
 def setup_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
@@ -28,8 +39,8 @@ def setup_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
     if log_dir is None:
         return
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        private_dir(log_dir)
+        handler = _PrivateRotatingFileHandler(
             log_dir / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError as exc:

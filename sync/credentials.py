@@ -13,10 +13,16 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from kiosk.core.files import private_dir
+
 log = logging.getLogger(__name__)
 
 FILENAME = "device.json"
 KEYRING_SERVICE = "starkiosk"
+
+
+class CredentialsError(ValueError):
+    """``device.json`` (or the token it points to) cannot be used; the message says what to do."""
 
 
 @dataclass
@@ -45,7 +51,7 @@ def _keyring():  # type: ignore[no-untyped-def]
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -73,23 +79,48 @@ def save(data_dir: Path, creds: Credentials) -> str:
     return where
 
 
+def _damaged(path: Path, why: object) -> CredentialsError:
+    return CredentialsError(
+        f"{path} (this kiosk's enrolment) is damaged ({why}). Put back a copy of it from a "
+        "backup of the data folder, or enrol the kiosk again with a new code from the platform "
+        "(`starkiosk enrol URL CODE`); the records on this kiosk are kept either way.")
+
+
+def _field(path: Path, record: dict, key: str, kind: type, *, optional: bool = False):  # type: ignore[no-untyped-def]
+    value = record.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool) or value == "":
+        raise _damaged(path, f"{key!r} is missing or not a {kind.__name__}")
+    return value
+
+
 def load(data_dir: Path) -> Credentials | None:
+    """The enrolment, or None when this kiosk is not enrolled.  Raises CredentialsError (a
+    ValueError) when ``device.json`` is unreadable, not an enrolment, or its token is gone."""
     path = data_dir / FILENAME
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise ValueError(f"{path} is damaged ({exc}); enrol the kiosk again") from exc
-    token = record.get("token")
+        raise _damaged(path, exc) from exc
+    if not isinstance(record, dict):
+        raise _damaged(path, "not a JSON object")
+    api_url = _field(path, record, "api_url", str)
+    device_id = _field(path, record, "device_id", int)
+    venue_id = _field(path, record, "venue_id", int)
+    ca_bundle = _field(path, record, "ca_bundle", str, optional=True)
     if record.get("token_in_keyring"):
         kr = _keyring()
-        token = kr.get_password(KEYRING_SERVICE, f"device-{record['device_id']}") if kr else None
+        token = kr.get_password(KEYRING_SERVICE, f"device-{device_id}") if kr else None
         if not token:
-            raise ValueError("the device token is missing from the keyring; enrol the kiosk again")
-    return Credentials(api_url=record["api_url"], device_id=record["device_id"],
-                       venue_id=record["venue_id"], token=token,
-                       ca_bundle=record.get("ca_bundle"))
+            raise CredentialsError("the device token is missing from the keyring; enrol the "
+                                   "kiosk again (`starkiosk enrol URL CODE`)")
+    else:
+        token = _field(path, record, "token", str)
+    return Credentials(api_url=api_url, device_id=device_id, venue_id=venue_id, token=token,
+                       ca_bundle=ca_bundle)
 
 
 def device_key(data_dir: Path):  # type: ignore[no-untyped-def]

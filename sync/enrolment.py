@@ -5,6 +5,7 @@ line calls it directly, the app on its sync worker thread.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import platform
 from pathlib import Path
@@ -28,16 +29,34 @@ class EnrolError(Exception):
         self.error = error
 
 
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def enrol(data_dir: Path, store: Store, url: str, code: str, *, name: str | None = None,
           clock: Clock | None = None,
-          ca_bundle: str | None = None) -> tuple[dict[str, Any], SyncResult]:
+          ca_bundle: str | None = None,
+          insecure: bool = False) -> tuple[dict[str, Any], SyncResult]:
     """Spend an enrolment code, keep the device token, and run the first full sync.
 
     Blocking (network): call it on a worker thread, or before the window is up.
     """
     url = url.strip().rstrip("/")
-    if urlparse(url).scheme not in ("http", "https"):
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https"):
         raise EnrolError("bad_url", "the API address must start with https://")
+    if parsed.scheme == "http" and not (insecure or _is_loopback(parsed.hostname)):
+        # The device token would cross the network in clear text, readable and reusable.
+        raise EnrolError("insecure_url", "plain http:// would send this kiosk's token in clear "
+                         "text: use the platform's https:// address (--insecure only for a "
+                         "test network)")
     client = ApiClient(url, timeout=(5.0, 30.0), ca_bundle=ca_bundle)
     try:
         answer = client.enrol(code.strip(), name or platform.node() or "kiosk",

@@ -356,10 +356,11 @@ DECIDE_CASES = {
     Outcome.CLASS_CANCELLED: dict(status=SessionStatus.CANCELLED),
 }
 PASS_ONLY_OUTCOMES = {Outcome.from_pass_error(e) for e in PassError}
+DESK_ONLY_OUTCOMES = {Outcome.CLOCK_WRONG}  # the desk's clock check (tests/test_hardening.py)
 
 
 def test_decide_cases_cover_every_non_pass_outcome():
-    assert set(DECIDE_CASES) | PASS_ONLY_OUTCOMES == set(Outcome)
+    assert set(DECIDE_CASES) | PASS_ONLY_OUTCOMES | DESK_ONLY_OUTCOMES == set(Outcome)
     assert not set(DECIDE_CASES) & PASS_ONLY_OUTCOMES
 
 
@@ -502,7 +503,7 @@ def test_decide_invariants(s):
         assert decision.at is None
 
     # outcomes only a pass can cause never come from decide()
-    assert outcome not in PASS_ONLY_OUTCOMES
+    assert outcome not in PASS_ONLY_OUTCOMES | DESK_ONLY_OUTCOMES
 
 
 # ---------------------------------------------------------------------------

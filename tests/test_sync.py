@@ -7,6 +7,7 @@ a kill -9 between the server's commit and the kiosk's acknowledgement; a revoked
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -355,7 +356,8 @@ def test_offline_then_online_end_to_end(own_platform, tmp_path):
     tpass, _ = platform.issue(trainer, Role.TRAINER)
     out = []
     code = kiosk_main(["--data-dir", str(data), "close-out", "--session", str(sid),
-                       "--trainer-pass", tpass, "--remove", removed, "--reason", "扫错了人"],
+                       "--remove", removed, "--reason", "扫错了人"],
+                      stdin=io.StringIO(tpass + "\n"),  # the pass from standard input
                       stdout=type("W", (), {"write": out.append, "flush": lambda s: None})())
     assert code == 0
     closed = json.loads("".join(out))

@@ -6,10 +6,12 @@ This is the whole scan path.  It makes no network call; sync picks the records u
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from pydantic import TypeAdapter, ValidationError
 
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.messages import message
@@ -17,10 +19,54 @@ from kiosk.core.rules import Decision, Outcome, Window, decide
 from kiosk.core.store import NewRecord, RegistrationRow, SessionRow, Store
 from sync import passes
 from sync.passes import Role
+from sync.protocol import Instant
 
 log = logging.getLogger(__name__)
 
 METHODS = ("camera", "scanner", "manual")
+
+# What the platform takes in a record (docs/protocol.md §3): ``device_time`` an instant between
+# the years 2000 and 2100 and ``clock_offset_ms`` within ±10¹⁰ ms (~115 days) — sync.protocol
+# UploadRecord — and device time + offset at most a day outside its class — credit_api's
+# RECORD_SLACK, mirrored here (tests/test_hardening.py checks that they agree).
+SERVER_RECORD_SLACK = timedelta(days=1)
+WIRE_MAX_OFFSET_MS = 10**10
+_INSTANT: TypeAdapter[datetime] = TypeAdapter(Instant)
+
+
+def _on_the_wire(at: datetime) -> bool:
+    try:
+        _INSTANT.validate_python(at)
+    except ValidationError:
+        return False
+    return True
+
+
+def wire_stamp(device_now: datetime, now: datetime) -> tuple[datetime, int]:
+    """(device_time, clock_offset_ms) for a record decided at ``now`` (the corrected time).
+
+    The clock reading and the offset as measured when the platform can take them; otherwise
+    (a clock months off or before 2000) the corrected time with offset 0 — the same instant to
+    the platform, which adds the two.  The caller has checked that ``now`` is on the wire.
+    """
+    offset = round((now - device_now).total_seconds() * 1000)
+    if abs(offset) <= WIRE_MAX_OFFSET_MS and _on_the_wire(device_now):
+        return device_now, offset
+    log.warning("kiosk clock %s is %d ms off: recording the corrected time %s",
+                device_now.isoformat(), offset, now.isoformat())
+    return now, 0
+
+
+def within_platform_slack(window: Window) -> Window:
+    """The check-in window, no wider than the platform takes records outside a class."""
+    cap = int(SERVER_RECORD_SLACK.total_seconds() // 60)
+    narrowed = replace(window, doors_open_before=min(window.doors_open_before, cap),
+                       checkin_closes_after_end=min(window.checkin_closes_after_end, cap),
+                       checkout_grace_after_end=min(window.checkout_grace_after_end, cap))
+    if narrowed != window:
+        log.warning("check-in window narrowed to %d minutes around a class (the platform's "
+                    "limit): %s", cap, window)
+    return narrowed
 _SIGNED_ERRORS = (
     passes.PassError.REVOKED, passes.PassError.EXPIRED, passes.PassError.NOT_YET_VALID,
     passes.PassError.WRONG_ROLE,
@@ -85,7 +131,7 @@ class CheckinDesk:
     def __init__(self, store: Store, clock: Clock | None = None, window: Window | None = None) -> None:
         self.store = store
         self.clock = clock or SystemClock()
-        self.window = window or Window()
+        self.window = within_platform_slack(window or Window())
 
     def timezone(self) -> ZoneInfo:
         venue = self.store.venue()
@@ -109,6 +155,8 @@ class CheckinDesk:
             raise ValueError(f"method must be one of {METHODS}")
         session = self._session(session_id)
         device_now, now = self._now()
+        if not _on_the_wire(now):
+            return self._clock_wrong(session_id, method, device_now, now)
         v = passes.verify(
             text, self.store.trust_keys(), now, is_revoked=self.store.is_revoked, role=Role.PARENT
         )
@@ -131,7 +179,20 @@ class CheckinDesk:
         """A volunteer checks in a registered parent found by phone digits (flagged manual)."""
         session = self._session(session_id)
         device_now, now = self._now()
+        if not _on_the_wire(now):
+            return self._clock_wrong(session_id, "manual", device_now, now)
         return self._record(session, parent_id, None, "manual", device_now, now)
+
+    def _clock_wrong(self, session_id: int, method: str, device_now: datetime,
+                     now: datetime) -> CheckinResult:
+        """Even corrected, this kiosk's time cannot be right (nor sent): refuse, call staff."""
+        with self.store.write():
+            self.store.insert_scan_event(at=device_now, session_id=session_id,
+                                         outcome=Outcome.CLOCK_WRONG.value, method=method,
+                                         pass_id=None, parent_id=None)
+        log.error("scan refused: the kiosk clock says %s (corrected %s); set the time",
+                  device_now.isoformat(), now.isoformat())
+        return CheckinResult(Outcome.CLOCK_WRONG, session_id, method, device_now)
 
     def find(self, session_id: int, phone_last4: str, surname: str | None = None) -> list[RegistrationRow]:
         self._session(session_id)
@@ -154,13 +215,15 @@ class CheckinDesk:
             )
             record_id = None
             if decision.record is not None:
+                # The instant this decision used (the offset read once per scan, in _now()),
+                # in a form the platform takes.
+                device_time, offset_ms = wire_stamp(device_now, now)
                 record_id = store.insert_record(
                     NewRecord(
                         kind=decision.record, session_id=session.id, parent_id=parent_id,
                         pass_id=pass_id, method=method, walk_in=decision.walk_in,
-                        device_time=device_now, masked_name=reg.masked_name if reg else None,
-                        # The offset this decision used (read once per scan, in _now()).
-                        clock_offset_ms=round((now - device_now).total_seconds() * 1000),
+                        device_time=device_time, masked_name=reg.masked_name if reg else None,
+                        clock_offset_ms=offset_ms,
                     )
                 )
             else:

@@ -80,6 +80,10 @@ MESSAGES: dict[Outcome, dict[str, str]] = {
         "zh": "无法识别此码。请出示星级家长码，并保持手机稳定、屏幕调亮。",
         "en": "This code could not be read. Show your Star Parent pass and hold the phone steady with the screen bright.",
     },
+    Outcome.CLOCK_WRONG: {
+        "zh": "本机时钟不对，暂时无法签到。请联系工作人员校准本机时间。",
+        "en": "This kiosk's clock is wrong, so it cannot check anyone in. Please call staff to set its time.",
+    },
 }
 
 WRONG_ROLE_FOR_CLOSEOUT = {

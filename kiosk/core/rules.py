@@ -33,6 +33,7 @@ class Outcome(enum.Enum):
     BAD_SIGNATURE = "bad_signature"
     WRONG_ROLE = "wrong_role"
     UNREADABLE = "unreadable"
+    CLOCK_WRONG = "clock_wrong"  # the desk's own: this kiosk's clock cannot be right (staff)
 
     @property
     def severity(self) -> Severity:

@@ -198,6 +198,11 @@ EN: dict[str | tuple[str, str], str] = {
         "This enrolment code was already used; each code enrols one kiosk.",
     "注册码已过期，请向平台管理员索取新的注册码。":
         "This enrolment code has expired; ask the platform admin for a new one.",
+    "平台地址必须以 https:// 开头：用 http:// 时，注册码和终端凭据会以明文在网络上传送。"
+    "请向平台管理员确认 https:// 地址。":
+        "The platform address must start with https://: over http:// the enrolment code and "
+        "the kiosk's token would cross the network in clear text. Ask the platform admin for "
+        "the https:// address.",
     "平台地址应以 https:// 开头。": "The platform address should start with https://.",
     "尝试次数太多，请稍后再试。": "Too many attempts; please try again later.",
     "无法连接平台，请检查网络和平台地址。（%1）":
@@ -242,8 +247,8 @@ EN: dict[str | tuple[str, str], str] = {
     "确定": "OK",
     "请输入管理员密码": "Enter the admin PIN",
     "请输入培训师密码": "Enter the trainer PIN",
-    "请输入新的管理员密码（4–8 位数字）": "Enter a new admin PIN (4–8 digits)",
-    "请输入新的培训师密码（4–8 位数字）": "Enter a new trainer PIN (4–8 digits)",
+    "请输入新的管理员密码（6–8 位数字）": "Enter a new admin PIN (6–8 digits)",
+    "请输入新的培训师密码（6–8 位数字）": "Enter a new trainer PIN (6–8 digits)",
     "请再输入一次新密码": "Enter the new PIN again",
     "密码错误次数太多，请 %1 秒后再试。": "Too many wrong PINs; try again in %1 seconds.",
     "这是出厂默认密码，请现在设置新的管理员密码。":
@@ -251,7 +256,13 @@ EN: dict[str | tuple[str, str], str] = {
     "密码不对，还可以再试 %1 次。": "Wrong PIN; %1 tries left.",
     "不能使用出厂默认密码，请换一个。": "The factory default PIN cannot be used; choose another.",
     "密码太简单（数字全部相同），请换一个。": "PIN too simple (all digits the same); choose another.",
-    "密码需要 4–8 位数字。": "The PIN needs 4–8 digits.",
+    "密码需要 6–8 位数字。": "The PIN needs 6–8 digits.",
+    "管理员密码现在至少要 6 位数字，请现在设置新的管理员密码。":
+        "The admin PIN now needs at least 6 digits; set a new admin PIN now.",
+    "本机的管理员密码设置已丢失，任何密码都不能打开。请管理员在这台电脑上运行 "
+    "starkiosk reset-admin-pin 重新设置密码。":
+        "This kiosk's admin PIN setting was lost, so no PIN opens it. An administrator must run "
+        "starkiosk reset-admin-pin on this PC to set a new one.",
     "两次输入的密码不一样，请重新设置。": "The two PINs differ; please set it again.",
     "没有培训师密码": "No trainer PIN",
     "本机还没有设置培训师密码。请扫描培训师码，或请站点管理员在管理页设置密码。":

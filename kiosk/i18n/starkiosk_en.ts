@@ -517,6 +517,10 @@
             <translation>The platform address should start with https://.</translation>
         </message>
         <message>
+            <source>平台地址必须以 https:// 开头：用 http:// 时，注册码和终端凭据会以明文在网络上传送。请向平台管理员确认 https:// 地址。</source>
+            <translation>The platform address must start with https://: over http:// the enrolment code and the kiosk's token would cross the network in clear text. Ask the platform admin for the https:// address.</translation>
+        </message>
+        <message>
             <source>尝试次数太多，请稍后再试。</source>
             <translation>Too many attempts; please try again later.</translation>
         </message>
@@ -654,16 +658,24 @@
             <translation>Enter the trainer PIN</translation>
         </message>
         <message>
-            <source>请输入新的管理员密码（4–8 位数字）</source>
-            <translation>Enter a new admin PIN (4–8 digits)</translation>
+            <source>请输入新的管理员密码（6–8 位数字）</source>
+            <translation>Enter a new admin PIN (6–8 digits)</translation>
         </message>
         <message>
-            <source>请输入新的培训师密码（4–8 位数字）</source>
-            <translation>Enter a new trainer PIN (4–8 digits)</translation>
+            <source>请输入新的培训师密码（6–8 位数字）</source>
+            <translation>Enter a new trainer PIN (6–8 digits)</translation>
+        </message>
+        <message>
+            <source>密码需要 6–8 位数字。</source>
+            <translation>The PIN needs 6–8 digits.</translation>
         </message>
         <message>
             <source>请再输入一次新密码</source>
             <translation>Enter the new PIN again</translation>
+        </message>
+        <message>
+            <source>本机的管理员密码设置已丢失，任何密码都不能打开。请管理员在这台电脑上运行 starkiosk reset-admin-pin 重新设置密码。</source>
+            <translation>This kiosk's admin PIN setting was lost, so no PIN opens it. An administrator must run starkiosk reset-admin-pin on this PC to set a new one.</translation>
         </message>
         <message>
             <source>密码错误次数太多，请 %1 秒后再试。</source>
@@ -672,6 +684,10 @@
         <message>
             <source>这是出厂默认密码，请现在设置新的管理员密码。</source>
             <translation>This is the factory default PIN; set a new admin PIN now.</translation>
+        </message>
+        <message>
+            <source>管理员密码现在至少要 6 位数字，请现在设置新的管理员密码。</source>
+            <translation>The admin PIN now needs at least 6 digits; set a new admin PIN now.</translation>
         </message>
         <message>
             <source>密码不对，还可以再试 %1 次。</source>
@@ -684,10 +700,6 @@
         <message>
             <source>密码太简单（数字全部相同），请换一个。</source>
             <translation>PIN too simple (all digits the same); choose another.</translation>
-        </message>
-        <message>
-            <source>密码需要 4–8 位数字。</source>
-            <translation>The PIN needs 4–8 digits.</translation>
         </message>
         <message>
             <source>两次输入的密码不一样，请重新设置。</source>

@@ -16,10 +16,12 @@ from sync.enrolment import EnrolError, enrol
 
 
 def enrol_kiosk(config: Config, store: Store, url: str, code: str, *, name: str | None = None,
-                ca_bundle: str | None = None) -> tuple[dict[str, Any], SyncResult]:
+                ca_bundle: str | None = None,
+                insecure: bool = False) -> tuple[dict[str, Any], SyncResult]:
     """Spend the code, keep the token, run the first full sync: (enrolment facts, sync result)."""
     try:
-        return enrol(config.data_dir, store, url, code, name=name, ca_bundle=ca_bundle)
+        return enrol(config.data_dir, store, url, code, name=name, ca_bundle=ca_bundle,
+                     insecure=insecure)
     except EnrolError as exc:
         raise OperationError("enrol_failed", f"enrolment failed ({exc.error}): {exc}",
                              code=exc.error) from exc

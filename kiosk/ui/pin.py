@@ -1,30 +1,22 @@
-"""PINs on this kiosk: a big numeric pad, salted scrypt hashes in the settings, and a lockout.
-
-Two PINs, both kept in ``settings.json`` as salted hashes (never the digits):
+"""The PIN pad: a big numeric pad for the admin and trainer PINs, on top of
+:mod:`kiosk.operations.pins` (the hashes, the "a PIN was set" marker and the lock-out, all
+without Qt).
 
 * ``admin`` — opens the admin screen and leaves kiosk mode.  Until one is set, the first-run
-  default :data:`DEFAULT_ADMIN_PIN` opens the pad, which then insists on a new PIN at once.
+  default :data:`DEFAULT_ADMIN_PIN` opens the pad, which then insists on a new PIN at once (so
+  does a 4–5 digit admin PIN from an older version).  If settings.json lost the hash of a PIN
+  that was set, the pad refuses every PIN and says to run ``starkiosk reset-admin-pin``.
 * ``trainer`` — the close-out fallback when a trainer has no pass at hand.  There is no default:
   until an admin sets one, the fallback is unavailable.
 
-After :data:`MAX_TRIES` wrong PINs the pad locks for :data:`LOCKOUT_S` seconds (per purpose).  The
-count and the lock are kept in ``pin_lockout.json`` in the data folder, so restarting the app
-does not reset them.
+After :data:`MAX_TRIES` wrong PINs the pad locks for :data:`LOCKOUT_S` seconds, longer each time
+in a row (per purpose); the state is kept in the database, so neither a restart, a deleted file
+nor a clock set forward ends a lock early.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
-import os
-import secrets
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -38,163 +30,40 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
+from kiosk.operations.pins import (
+    DEFAULT_ADMIN_PIN,
+    LOCKOUT_S,
+    MAX_LEN,
+    MAX_TRIES,
+    MIN_LEN,
+    PURPOSES,
+    PinGuard,
+    _guards,
+    _key,
+    admin_pin_lost,
+    check_pin,
+    guard_for,
+    hash_pin,
+    must_change,
+    pin_is_set,
+    set_pin,
+    valid_new_pin,
+    verify_hash,
+)
 from kiosk.ui.staff.common import SCREEN_STYLE, arg, big_button, message_label, show_message
 
+__all__ = [
+    "DEFAULT_ADMIN_PIN", "LOCKOUT_S", "MAX_LEN", "MAX_TRIES", "MIN_LEN", "PURPOSES", "PinDialog",
+    "PinGuard", "_guards", "admin_pin_lost", "ask_new_pin", "ask_pin", "check_pin", "guard_for",
+    "hash_pin", "must_change", "pin_is_set", "set_pin", "valid_new_pin", "verify_hash",
+]
+
 log = logging.getLogger(__name__)
-
-DEFAULT_ADMIN_PIN = "123456"
-MIN_LEN, MAX_LEN = 4, 8
-MAX_TRIES = 5
-LOCKOUT_S = 60.0
-PURPOSES = ("admin", "trainer")
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-
-
-# -- hashing and checking (no widgets) ---------------------------------------------------------
-
-
-def hash_pin(pin: str) -> str:
-    """``scrypt$N$r$p$salt$hash`` (hex); a fresh 16-byte salt every time."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def verify_hash(pin: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),
-                             p=int(p), dklen=len(digest) // 2)
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got.hex(), digest)
-
-
-def _key(purpose: str) -> str:
-    if purpose not in PURPOSES:
-        raise ValueError(f"PIN purpose must be one of {PURPOSES}, not {purpose!r}")
-    return f"{purpose}_pin_hash"
-
-
-def pin_is_set(config: Config, purpose: str) -> bool:
-    return bool(config.get(_key(purpose)))
-
-
-def must_change(config: Config, purpose: str) -> bool:
-    """The admin PIN is still the first-run default."""
-    return purpose == "admin" and not pin_is_set(config, "admin")
-
-
-def check_pin(config: Config, purpose: str, pin: str) -> bool:
-    stored = config.get(_key(purpose))
-    if not stored:
-        return purpose == "admin" and hmac.compare_digest(pin, DEFAULT_ADMIN_PIN)
-    return verify_hash(pin, stored)
-
-
-def valid_new_pin(purpose: str, pin: str) -> str | None:
-    """None when ``pin`` may be used; otherwise the (untranslated) reason word."""
-    if not (pin.isascii() and pin.isdigit() and MIN_LEN <= len(pin) <= MAX_LEN):
-        return "length"
-    if purpose == "admin" and pin == DEFAULT_ADMIN_PIN:
-        return "default"
-    if len(set(pin)) == 1:
-        return "trivial"
-    return None
-
-
-def set_pin(config: Config, purpose: str, pin: str) -> None:
-    """Store a new PIN (hashed) and save the settings.  Raises ValueError for a PIN not allowed."""
-    problem = valid_new_pin(purpose, pin)
-    if problem:
-        raise ValueError(f"this {purpose} PIN is not allowed ({problem}): use {MIN_LEN}-{MAX_LEN} digits")
-    config.set(_key(purpose), hash_pin(pin))
-    config.save()
-    log.info("%s PIN changed", purpose)
-
-
-@dataclass
-class PinGuard:
-    """Counts wrong PINs; after ``max_tries`` the pad is locked for ``lockout_s`` seconds.
-
-    With a ``path`` the state is saved after every change and survives a restart (wall-clock
-    time, so a lock never lasts longer than ``lockout_s`` even if the clock is set back).
-    """
-
-    max_tries: int = MAX_TRIES
-    lockout_s: float = LOCKOUT_S
-    now: Callable[[], float] = time.time
-    failures: int = 0
-    locked_until: float = field(default=0.0)
-    path: Path | None = None
-    purpose: str = "admin"
-
-    @classmethod
-    def load(cls, path: Path, purpose: str, **kw: Any) -> PinGuard:
-        guard = cls(path=path, purpose=purpose, **kw)
-        try:
-            state = json.loads(path.read_text(encoding="utf-8")).get(purpose, {})
-            guard.failures = max(0, int(state.get("failures", 0)))
-            guard.locked_until = float(state.get("locked_until", 0.0))
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, TypeError, AttributeError) as exc:
-            log.warning("PIN lockout state unreadable (%s); starting afresh", exc)
-        return guard
-
-    def remaining_lock(self) -> float:
-        return min(self.lockout_s, max(0.0, self.locked_until - self.now()))
-
-    def tries_left(self) -> int:
-        return max(0, self.max_tries - self.failures)
-
-    def failed(self) -> None:
-        self.failures += 1
-        if self.failures >= self.max_tries:
-            self.locked_until = self.now() + self.lockout_s
-            self.failures = 0
-        self._save()
-
-    def succeeded(self) -> None:
-        self.failures = 0
-        self.locked_until = 0.0
-        self._save()
-
-    def _save(self) -> None:
-        if self.path is None:
-            return
-        try:
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if not isinstance(data, dict):
-                    data = {}
-            except (FileNotFoundError, ValueError):
-                data = {}
-            data[self.purpose] = {"failures": self.failures, "locked_until": self.locked_until}
-            tmp = self.path.with_name(self.path.name + ".tmp")
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError as exc:  # a read-only folder: the lock still holds for this process
-            log.warning("cannot keep the PIN lockout state in %s: %s", self.path, exc)
-
-
-LOCKOUT_FILE = "pin_lockout.json"
-_guards: dict[tuple[str, str], PinGuard] = {}
-
-
-def guard_for(config: Config, purpose: str) -> PinGuard:
-    """One guard per data folder and purpose; its state survives a restart."""
-    key = (str(config.data_dir), purpose)
-    if key not in _guards:
-        _guards[key] = PinGuard.load(Path(config.data_dir) / LOCKOUT_FILE, purpose)
-    return _guards[key]
 
 
 class PinDialog(QDialog):
     """A modal numeric pad.  ``mode`` "check" asks for the PIN (then a new one if the admin PIN is
-    still the default); "new" asks for a new PIN twice."""
+    still the default, or too short); "new" asks for a new PIN twice."""
 
     def __init__(self, config: Config, purpose: str, *, mode: str = "check",
                  guard: PinGuard | None = None, parent: QWidget | None = None) -> None:
@@ -257,6 +126,7 @@ class PinDialog(QDialog):
         self._lock_timer.timeout.connect(self._update_lock)
 
         self._mode = mode
+        self._lost = mode == "check" and purpose == "admin" and admin_pin_lost(config)
         self._set_prompt()
         self._update_lock()
 
@@ -296,12 +166,20 @@ class PinDialog(QDialog):
             self.prompt.setText(self.tr("请输入管理员密码") if self.purpose == "admin"
                                 else self.tr("请输入培训师密码"))
         elif self._first_new is None:
-            self.prompt.setText(self.tr("请输入新的管理员密码（4–8 位数字）") if self.purpose == "admin"
-                                else self.tr("请输入新的培训师密码（4–8 位数字）"))
+            self.prompt.setText(self.tr("请输入新的管理员密码（6–8 位数字）") if self.purpose == "admin"
+                                else self.tr("请输入新的培训师密码（6–8 位数字）"))
         else:
             self.prompt.setText(self.tr("请再输入一次新密码"))
 
     def _update_lock(self) -> None:
+        if self._lost:  # no PIN can open this pad: say who can help, offer nothing to press
+            for b in self.digit_buttons.values():
+                b.setEnabled(False)  # type: ignore[attr-defined]
+            self.ok_button.setEnabled(False)
+            show_message(self.message, "error", self.tr(
+                "本机的管理员密码设置已丢失，任何密码都不能打开。请管理员在这台电脑上运行 "
+                "starkiosk reset-admin-pin 重新设置密码。"))
+            return
         left = self.guard.remaining_lock()
         locked = left > 0
         for b in self.digit_buttons.values():
@@ -319,7 +197,7 @@ class PinDialog(QDialog):
             self.message.hide()
 
     def is_locked(self) -> bool:
-        return self.guard.remaining_lock() > 0
+        return self._lost or self.guard.remaining_lock() > 0
 
     def submit(self) -> None:
         pin, self._digits = self._digits, ""
@@ -337,11 +215,13 @@ class PinDialog(QDialog):
             return
         if check_pin(self.config, self.purpose, pin):
             self.guard.succeeded()
-            if must_change(self.config, self.purpose):
+            if must_change(self.config, self.purpose, pin):
+                default = not pin_is_set(self.config, self.purpose)
                 self._mode = "new"
                 self._set_prompt()
                 show_message(self.message, "notice",
-                             self.tr("这是出厂默认密码，请现在设置新的管理员密码。"))
+                             self.tr("这是出厂默认密码，请现在设置新的管理员密码。") if default else
+                             self.tr("管理员密码现在至少要 6 位数字，请现在设置新的管理员密码。"))
                 return
             log.info("%s PIN accepted", self.purpose)
             self.accept()
@@ -361,7 +241,7 @@ class PinDialog(QDialog):
                 show_message(self.message, "error", {
                     "default": self.tr("不能使用出厂默认密码，请换一个。"),
                     "trivial": self.tr("密码太简单（数字全部相同），请换一个。"),
-                }.get(problem, self.tr("密码需要 4–8 位数字。")))
+                }.get(problem, self.tr("密码需要 6–8 位数字。")))
                 return
             self._first_new = pin
             self.message.hide()

@@ -53,98 +53,108 @@ def answer_next_modal(action) -> None:
 
 
 def test_first_run_default_admin_pin_must_be_changed(qtbot, ui_config):
-    d = PinDialog(ui_config, "admin", guard=PinGuard(now=FakeTime()))
+    d = PinDialog(ui_config, "admin", guard=PinGuard(now=FakeTime(), mono=FakeTime()))
     qtbot.addWidget(d)
     enter(d, DEFAULT_ADMIN_PIN)
     assert d.result() != QDialog.DialogCode.Accepted  # not yet: a new PIN is required first
     assert "出厂默认密码" in d.message.text()
     enter(d, DEFAULT_ADMIN_PIN)  # the default cannot be the new PIN
     assert "不能使用出厂默认密码" in d.message.text()
-    enter(d, "5791")
-    enter(d, "5719")  # the repeat does not match: start again
+    enter(d, "5791")  # four digits are no longer enough
+    assert "6–8 位数字" in d.message.text()
+    enter(d, "579135")
+    enter(d, "579153")  # the repeat does not match: start again
     assert "两次输入的密码不一样" in d.message.text()
-    enter(d, "5791")
-    enter(d, "5791")
+    enter(d, "579135")
+    enter(d, "579135")
     assert d.result() == QDialog.DialogCode.Accepted
     saved = (ui_config.data_dir / "settings.json").read_text(encoding="utf-8")
-    assert "5791" not in saved and "scrypt$" in saved  # hashed with a salt, never the digits
+    assert "579135" not in saved and "scrypt$" in saved  # hashed with a salt, never the digits
     reloaded = Config.load(ui_config.data_dir)
-    assert check_pin(reloaded, "admin", "5791")
+    assert check_pin(reloaded, "admin", "579135")
     assert not check_pin(reloaded, "admin", DEFAULT_ADMIN_PIN)
 
 
 def test_wrong_admin_pins_are_refused_then_locked_out(qtbot, ui_config):
-    set_pin(ui_config, "admin", "5791")
+    set_pin(ui_config, "admin", "579135")
     clock = FakeTime()
-    d = PinDialog(ui_config, "admin", guard=PinGuard(now=clock))
+    d = PinDialog(ui_config, "admin", guard=PinGuard(now=clock, mono=clock))
     qtbot.addWidget(d)
     for _ in range(MAX_TRIES - 1):
-        enter(d, "0000")
+        enter(d, "000000")
         assert d.result() != QDialog.DialogCode.Accepted
     assert "还可以再试 1 次" in d.message.text()
-    enter(d, "1111")
+    enter(d, "111111")
     assert d.is_locked()
     assert "60 秒" in d.message.text() and "✘" in d.message.text()
     assert not d.digit_buttons["5"].isEnabled() and not d.ok_button.isEnabled()
-    enter(d, "5791")  # the right PIN during the lockout does nothing
+    enter(d, "579135")  # the right PIN during the lockout does nothing
     assert d.result() != QDialog.DialogCode.Accepted
     clock.t += LOCKOUT_S + 1
     d._update_lock()  # what the one-second timer does
     assert d.ok_button.isEnabled()
-    enter(d, "5791")
+    enter(d, "579135")
     assert d.result() == QDialog.DialogCode.Accepted
 
 
 def test_ask_pin_is_modal_and_answers(qtbot, ui_config):
-    set_pin(ui_config, "admin", "5791")
-    guard = PinGuard(now=FakeTime())
-    answer_next_modal(lambda d: enter(d, "5791"))
+    set_pin(ui_config, "admin", "579135")
+    guard = PinGuard(now=FakeTime(), mono=FakeTime())
+    answer_next_modal(lambda d: enter(d, "579135"))
     assert ask_pin(None, ui_config, "admin", guard=guard) is True
     answer_next_modal(lambda d: d.cancel_button.click())
     assert ask_pin(None, ui_config, "admin", guard=guard) is False
-    with pytest.raises(ValueError):
-        set_pin(ui_config, "trainer", "12")
+    for short in ("12", "2580"):
+        with pytest.raises(ValueError):
+            set_pin(ui_config, "trainer", short)
 
 
 def test_lockout_survives_a_restart(tmp_path):
     """Restarting the app must not reset the count of wrong PINs, nor an active lock."""
-    path, t = tmp_path / "pin_lockout.json", FakeTime()
-    guard = PinGuard.load(path, "admin", now=t)
+    db, wall, mono = tmp_path / "kiosk.db", FakeTime(), FakeTime()
+
+    def load(purpose: str = "admin") -> PinGuard:
+        return PinGuard.load(db, purpose, now=wall, mono=mono)
+
+    guard = load()
     for _ in range(3):
         guard.failed()
-    again = PinGuard.load(path, "admin", now=t)  # the app started anew
+    again = load()  # the app started anew
     assert again.tries_left() == 2
     again.failed()
     again.failed()
     assert again.remaining_lock() == pytest.approx(60.0)
-    t.t += 20
-    later = PinGuard.load(path, "admin", now=t)
+    wall.t += 20
+    mono.t += 20
+    later = load()
     assert later.remaining_lock() == pytest.approx(40.0)
-    assert PinGuard.load(path, "trainer", now=t).remaining_lock() == 0  # per purpose
-    t.t -= 3600  # the clock set back an hour: the lock never outlasts LOCKOUT_S
-    assert PinGuard.load(path, "admin", now=t).remaining_lock() == pytest.approx(60.0)
-    t.t += 3600 + 60
-    ok = PinGuard.load(path, "admin", now=t)
+    assert load("trainer").remaining_lock() == 0  # per purpose
+    wall.t += 40
+    mono.t += 40
+    ok = load()
     assert ok.remaining_lock() == 0
     ok.succeeded()
-    assert PinGuard.load(path, "admin", now=t).tries_left() == 5
+    assert load().tries_left() == 5
 
 
-@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"admin": {"failures": "x"}}'])
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"failures": "x"}'])
 def test_unreadable_lockout_state_starts_afresh(tmp_path, content):
-    path = tmp_path / "pin_lockout.json"
-    path.write_text(content)
-    guard = PinGuard.load(path, "admin", now=FakeTime())
+    from kiosk.core.store import Store
+
+    db = tmp_path / "kiosk.db"
+    with Store(db) as store, store.write():
+        store.set_meta("pin_guard_admin", content)
+    guard = PinGuard.load(db, "admin", now=FakeTime(), mono=FakeTime())
     assert guard.tries_left() == 5 and guard.remaining_lock() == 0
-    guard.failed()  # and writes a good file again
-    assert PinGuard.load(path, "admin").tries_left() == 4
+    guard.failed()  # and keeps a good state again
+    assert PinGuard.load(db, "admin").tries_left() == 4
 
 
 def test_pin_dialog_uses_the_kept_lock(qtbot, ui_config):
     from kiosk.ui import pin
 
-    set_pin(ui_config, "admin", "5791")
-    PinGuard.load(ui_config.data_dir / pin.LOCKOUT_FILE, "admin").failed()
+    set_pin(ui_config, "admin", "579135")
+    PinGuard.load(ui_config.db_path, "admin").failed()
     pin._guards.clear()  # as after a restart
     d = PinDialog(ui_config, "admin")
     qtbot.addWidget(d)
@@ -201,6 +211,8 @@ def test_diagnostics_show_parked_reasons_log_tail_and_export(qtbot, ui_config, u
     assert screen.check_database() is True and "数据库检查通过" in screen.diag_message.text()
     screen.sync_button.click()
     assert calls == ["sync"]
+    with ui_store.write():
+        ui_store.set_meta("usb_device_id", "7")  # as a signed bundle naming this kiosk would
     out = screen.export_usb(tmp_path / "usb")
     envelope = json.loads(out.read_text(encoding="utf-8"))
     assert len(envelope["upload"]["records"]) == ui_store.record_counts()["pending"] == 2
@@ -229,10 +241,10 @@ def test_admin_sets_the_trainer_pin(qtbot, admin, ui_config):
     assert not pin_is_set(ui_config, "trainer") and "未设置" in admin.trainer_pin_state.text()
 
     def twice(d) -> None:
-        enter(d, "2580")
-        enter(d, "2580")
+        enter(d, "258036")
+        enter(d, "258036")
 
     answer_next_modal(twice)
     admin.trainer_pin_button.click()
-    assert pin_is_set(ui_config, "trainer") and check_pin(ui_config, "trainer", "2580")
+    assert pin_is_set(ui_config, "trainer") and check_pin(ui_config, "trainer", "258036")
     assert "已设置" in admin.trainer_pin_state.text()

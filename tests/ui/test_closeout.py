@@ -145,12 +145,12 @@ def test_wrong_role_and_wrong_trainer_are_refused(screen_factory, session, check
 
 def test_pin_fallback_holds_the_closeout_until_a_trainer_pass(screen_factory, ui_config, ui_store,
                                                               session, checked_in, signing_key):
-    set_pin(ui_config, "trainer", "2580")
+    set_pin(ui_config, "trainer", "258036")
     screen = screen_factory()
 
     def enter_pin(dialog) -> None:
         assert isinstance(dialog, PinDialog)
-        for d in "2580":
+        for d in "258036":
             dialog.press(d)
         dialog.submit()
 

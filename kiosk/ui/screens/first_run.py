@@ -146,6 +146,8 @@ class FirstRunScreen(QWidget):
             "code_used": self.tr("这个注册码已经用过了，每个注册码只能注册一台终端。"),
             "code_expired": self.tr("注册码已过期，请向平台管理员索取新的注册码。"),
             "bad_url": self.tr("平台地址应以 https:// 开头。"),
+            "insecure_url": self.tr("平台地址必须以 https:// 开头：用 http:// 时，注册码和终端凭据会"
+                                    "以明文在网络上传送。请向平台管理员确认 https:// 地址。"),
             "rate_limited": self.tr("尝试次数太多，请稍后再试。"),
         }
         return words.get(error, fmt(self.tr("无法连接平台，请检查网络和平台地址。（%1）"), error))
