@@ -53,6 +53,9 @@ class Venue(WireModel):
     kind: ShortText = Field(description="e.g. 街道社区学校, 妇幼保健院, 幼儿园")
     district: ShortText = "上城区"
     timezone: str = "Asia/Shanghai"
+    # Typed parent numbers without a check digit still taken? Absent = true, and left out while
+    # true so older kiosks still read the venue (docs/protocol.md §1 "Parent numbers people type")
+    legacy_parent_numbers: bool = Field(default=True, exclude_if=lambda v: v is True)
 
 
 class Trainer(WireModel):

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.schema import Table
 
 from credit_api import db as t
-from credit_api.service.common import ApiError, insert_new, next_seq
+from credit_api.service.common import ApiError, get_setting, insert_new, next_seq
 from sync.protocol import Session, Trainer, Venue, _check_masked
 
 
@@ -26,7 +26,16 @@ def _upsert(conn: Connection, table: Table, key: dict[str, Any], values: dict[st
 
 
 def put_venue(conn: Connection, venue: Venue) -> None:
-    _upsert(conn, t.venues, {"id": venue.id}, venue.model_dump(exclude={"id"}))
+    # legacy_parent_numbers is the platform's setting, not the venue row's (see venue()).
+    _upsert(conn, t.venues, {"id": venue.id},
+            venue.model_dump(exclude={"id", "legacy_parent_numbers"}))
+
+
+def legacy_parent_numbers(conn: Connection) -> bool:
+    """Whether kiosks still take a typed parent number without its check digit (the setting
+    ``legacy_parent_numbers``; "true" until every card in use shows the check digit)."""
+    return get_setting(conn, "legacy_parent_numbers", "true").strip().lower() in (
+        "true", "1", "yes", "on")
 
 
 def put_trainer(conn: Connection, trainer: Trainer) -> None:
@@ -70,7 +79,7 @@ def venue(conn: Connection, venue_id: int) -> Venue:
     if row is None:
         raise ApiError(404, "unknown_venue", f"there is no venue {venue_id}")
     return Venue(id=row.id, name=row.name, kind=row.kind, district=row.district,
-                 timezone=row.timezone)
+                 timezone=row.timezone, legacy_parent_numbers=legacy_parent_numbers(conn))
 
 
 def _session_model(r: Row[Any]) -> Session:

@@ -29,6 +29,8 @@ from sync.protocol import (
 )
 
 DEVICE_ID_META = "usb_device_id"  # meta: the device id a site bundle gave this kiosk's key
+# meta: "1" while the platform still takes parent numbers typed without their check digit
+LEGACY_NUMBERS_META = "legacy_parent_numbers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class CatalogueMixin(MetaMixin):
             pk="id",
         )
         self.set_meta("venue_id", str(v.id))
+        self.set_meta(LEGACY_NUMBERS_META, "1" if v.legacy_parent_numbers else "0")
 
     def put_sessions(self, sessions: Iterable[Session]) -> int:
         rows = [
@@ -246,6 +249,11 @@ class CatalogueMixin(MetaMixin):
             sql += " AND substr(masked_name, 1, 1) = ?"
             args.append(surname[0])
         return [RegistrationRow(*r) for r in self.conn.execute(sql + " ORDER BY parent_id", args)]
+
+    def legacy_parent_numbers(self) -> bool:
+        """Whether a typed parent number may lack its check digit (the venue's word, from the
+        last bundle or enrolment; true until the platform says otherwise)."""
+        return self.get_meta(LEGACY_NUMBERS_META, "1") != "0"
 
     def learnt_device_id(self) -> int | None:
         """The device id a site bundle gave this kiosk's key (a kiosk that is never online)."""
