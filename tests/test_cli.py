@@ -16,6 +16,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.core.store import Store
+from sync.parent_numbers import display_number
 
 PY = sys.executable
 
@@ -212,7 +213,7 @@ def test_manual_lookup(tmp_path, material):
     assert all("*" in c["parent"] for c in lines[0]["candidates"])
 
     code, lines, _ = cli(data, "manual", "--session", s, "--phone", "1111",
-                         "--parent", str(regs[1]["parent_id"]))
+                         "--parent", display_number(regs[1]["parent_id"]))
     assert lines[0]["outcome"] == "accepted" and lines[0]["parent_id"] == regs[1]["parent_id"]
 
     code, lines, _ = cli(data, "manual", "--session", s, "--phone", "1111",
@@ -220,7 +221,7 @@ def test_manual_lookup(tmp_path, material):
     assert lines[0]["outcome"] in ("accepted", "choose")
 
     code, _, err = cli(data, "manual", "--session", s, "--phone", "2222",
-                       "--parent", str(regs[0]["parent_id"]))
+                       "--parent", display_number(regs[0]["parent_id"]))
     assert code == 2 and "not among the matches" in err
 
     code, lines, _ = cli(data, "manual", "--session", s, "--phone", "3333" if not any(
@@ -231,6 +232,52 @@ def test_manual_lookup(tmp_path, material):
     with Store(data / "kiosk.db") as st:
         assert {r["method"] for r in st.records()} == {"manual"}
         assert len(st.records()) >= 2
+
+
+def test_manual_parent_number_is_checked(tmp_path, material):
+    """`manual --parent` takes the number on the card: a typo is refused (exit 2) and nothing
+    is recorded; a walk-in by a number this kiosk does not know needs --confirm-unknown."""
+    bundle = json.loads(material["bundle"].read_text())["document"]
+    bundle["venue"]["legacy_parent_numbers"] = False  # every card shows the check digit
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(_signed(bundle, material), ensure_ascii=False), encoding="utf-8")
+    data = tmp_path / "k"
+    assert cli(data, "import-bundle", str(path), "--trust-fingerprint",
+               material["summary"]["fingerprint"])[0] == 0
+    sid = material["summary"]["open_session"]
+    reg = next(r for r in bundle["registrations"] if r["session_id"] == sid)
+    shown = display_number(reg["parent_id"])
+    typo = shown[:-1] + str((int(shown[-1]) + 3) % 10)
+
+    for args in (["--phone", reg["phone_last4"], "--parent", typo], ["--parent", typo],
+                 ["--parent", str(reg["parent_id"])],  # a bare id: no longer taken here
+                 ["--parent", "12ab"]):
+        code, lines, err = cli(data, "manual", "--session", str(sid), *args)
+        assert code == 2 and lines == [] and "编号有误，请核对" in err, (args, err)
+    stranger = display_number(4000000001)
+    code, lines, err = cli(data, "manual", "--session", str(sid), "--parent", stranger)
+    assert code == 2 and "--confirm-unknown" in err
+    with Store(data / "kiosk.db") as st:
+        assert st.records() == []
+
+    code, lines, _ = cli(data, "manual", "--session", str(sid), "--parent", shown)
+    assert code == 0 and lines[0]["parent_id"] == reg["parent_id"]
+    assert lines[0]["parent"] == reg["masked_name"] and lines[0]["number"]["known"]
+    code, lines, _ = cli(data, "manual", "--session", str(sid), "--parent", stranger,
+                         "--confirm-unknown")
+    assert code == 0 and lines[0]["parent_id"] == 4000000001 and lines[0]["walk_in"]
+    assert lines[0]["number"]["known"] is False
+    code, _, err = cli(data, "manual", "--session", str(sid))
+    assert code == 2 and "--phone" in err
+
+    # close-out --add: the same check, before anything is queued.
+    trainer_pass = material["passes"][0]["text"]  # refused before the pass is looked at
+    for add, word in ((typo, "编号有误，请核对"), (stranger, "--confirm-unknown")):
+        code, lines, err = cli(data, "close-out", "--session", str(sid), "--add", add,
+                               "--reason", "培训师确认在场", stdin=trainer_pass + "\n")
+        assert code == 2 and lines == [] and word in err, err
+    with Store(data / "kiosk.db") as st:
+        assert st.closeout_for(sid) is None
 
 
 def test_data_dir_from_environment(tmp_path, material):

@@ -29,6 +29,7 @@ from sync.offline import (
     sign_document,
     write_signed_bundle,
 )
+from sync.parent_numbers import display_number
 
 
 @pytest.fixture
@@ -82,7 +83,8 @@ def test_manual_checkin_chooses_or_refuses_a_parent_not_among_the_matches(live):
     if len(found.matches) == 1:
         assert found.result is not None and found.result.outcome is Outcome.ACCEPTED
     with pytest.raises(OperationError) as err:
-        checkin.manual_checkin(store, cfg, sid, reg["phone_last4"], parent_id=1)
+        checkin.manual_checkin(store, cfg, sid, reg["phone_last4"],
+                               parent_number=display_number(1))
     assert err.value.reason == "not_a_match"
     with pytest.raises(OperationError) as err:
         checkin.manual_checkin(store, cfg, 4242, "0000")

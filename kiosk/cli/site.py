@@ -33,12 +33,17 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
     s.add_argument("--lang", choices=["zh", "en"], default=None)
     s.add_argument("codes", nargs="*", metavar="CODE")
 
-    s = cmd("manual", "volunteer look-up: find a registered parent by phone digits and check in")
+    s = cmd("manual", "volunteer look-up: find a registered parent by phone digits and check "
+                      "in, or check a walk-in in by the parent number on their card")
     s.add_argument("--session", type=int, required=True, metavar="ID")
-    s.add_argument("--phone", required=True, metavar="LAST4", help="last four digits of the phone")
+    s.add_argument("--phone", metavar="LAST4", help="last four digits of the phone")
     s.add_argument("--surname", help="first character of the name, to narrow the match")
-    s.add_argument("--parent", type=int, metavar="PARENT_ID",
-                   help="check in this parent (one of the matches)")
+    s.add_argument("--parent", metavar="NUMBER",
+                   help="the parent number as printed, check digit included: with --phone, "
+                        "one of the matches; alone, a walk-in by number")
+    s.add_argument("--confirm-unknown", action="store_true",
+                   help="check in by --parent even though this kiosk has no details of "
+                        "that parent (the number was checked with them)")
     s.add_argument("--lang", choices=["zh", "en"], default=None)
 
     s = cmd("decode", "decode QR codes in image files (why won't this code scan?)")
@@ -88,9 +93,20 @@ def cmd_checkin(args: argparse.Namespace, cfg: Config, out: TextIO, stdin: TextI
 
 
 def cmd_manual(args: argparse.Namespace, cfg: Config, out: TextIO) -> None:
+    language = lang(args, cfg)
+    if args.phone is None:
+        if args.parent is None:
+            raise CliError("give --phone LAST4 (a registered parent) or --parent NUMBER (a "
+                           "walk-in by the number on their card)")
+        with open_store(cfg) as store:
+            number, result = checkin.walk_in_checkin(store, cfg, args.session, args.parent,
+                                                     confirm_unknown=args.confirm_unknown)
+            report = result.to_json(language, roster.venue_timezone(store))
+        report["parent"] = report["parent"] or number.masked_name
+        emit(out, {**report, "number": number.to_json()})
+        return
     if not (len(args.phone) == 4 and args.phone.isdigit()):
         raise CliError("--phone takes the last four digits of the phone number, e.g. 3821")
-    language = lang(args, cfg)
     with open_store(cfg) as store:
         found = checkin.manual_checkin(store, cfg, args.session, args.phone, args.surname,
                                        args.parent)

@@ -17,7 +17,7 @@ from kiosk.cli.common import CliError, emit
 from kiosk.config import Config
 from kiosk.core.closeout import Addition, Removal
 from kiosk.core.store import Store
-from kiosk.operations import closeout, enrolment, outbox, syncing, usb
+from kiosk.operations import closeout, enrolment, outbox, parent_lookup, syncing, usb
 from sync.client import reachable
 
 
@@ -49,7 +49,11 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
     how.add_argument("--trainer-pass-file", type=Path, metavar="FILE", default=None,
                      help="read the trainer pass from this file (its first line)")
     s.add_argument("--remove", action="append", default=[], metavar="CHECKIN_ID")
-    s.add_argument("--add", action="append", default=[], type=int, metavar="PARENT_ID")
+    s.add_argument("--add", action="append", default=[], metavar="PARENT_NUMBER",
+                   help="a parent who was there, by the number on their card (check digit "
+                        "included)")
+    s.add_argument("--confirm-unknown", action="store_true",
+                   help="add a --add parent this kiosk has no details of (number checked)")
     s.add_argument("--reason", action="append", default=[], metavar="TEXT",
                    help="one per --remove / --add, in the same order")
 
@@ -142,9 +146,16 @@ def cmd_close_out(args: argparse.Namespace, cfg: Config, store: Store, out: Text
         raise CliError("give one --reason for every --remove and --add, in the same order")
     reasons = list(args.reason)
     removals = [Removal(cid, reasons.pop(0)) for cid in args.remove]
-    additions = [Addition(pid, reasons.pop(0)) for pid in args.add]
-    emit(out, closeout.submit_closeout(cfg, store, args.session, args.trainer_pass,
-                                       removals=removals, additions=additions))
+    # Each typed number checked first: a typo is refused before anything is queued.
+    numbers = [parent_lookup.look_up(store, args.session, text) for text in args.add]
+    for number in numbers:
+        parent_lookup.require_known_or_confirmed(number, args.confirm_unknown)
+    additions = [Addition(n.parent_id, reasons.pop(0)) for n in numbers]
+    report = closeout.submit_closeout(cfg, store, args.session, args.trainer_pass,
+                                      removals=removals, additions=additions)
+    if numbers:
+        report = {**report, "added_parents": [n.to_json() for n in numbers]}
+    emit(out, report)
     return 0
 
 

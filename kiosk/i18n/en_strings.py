@@ -238,6 +238,15 @@ EN: dict[str | tuple[str, str], str] = {
     "%1   第%2阶段 %3": "%1   stage %2 %3",
     "为 %1 人工签到？": "Check in %1 manually?",
     "请输入家长编号（执照卡上的数字）。": "Please enter the parent number (the digits on the licence card).",
+    "家长编号（见执照卡，含最后一位校验码）":
+        "Parent number (on the licence card, last digit included)",
+    "正在核对编号…": "Checking the number…",
+    "编号有误，请核对": "Number is wrong, please check it",
+    "请核对姓名后确认：": "Check the name, then confirm:",
+    "编号 %1：%2   第%3阶段 %4 — 确认签到？": "Number %1: %2   stage %3 %4 — check in?",
+    "请与家长核对编号。": "Check the number with the parent.",
+    "本终端没有这位家长的资料，确定按编号 %1 签到？":
+        "This kiosk has no details of this parent. Check in by number %1 anyway?",
     # -- main window --
     "星级家长 签到终端": "Star Parent check-in kiosk",
     # -- PIN pad (kiosk/ui/pin.py) --

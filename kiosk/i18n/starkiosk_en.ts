@@ -564,8 +564,8 @@
             <translation>No phone: find a registered parent by the last 4 digits of their phone</translation>
         </message>
         <message>
-            <source>家长编号（见执照卡）</source>
-            <translation>Parent number (on the licence card)</translation>
+            <source>家长编号（见执照卡，含最后一位校验码）</source>
+            <translation>Parent number (on the licence card, last digit included)</translation>
         </message>
         <message>
             <source>临时参加签到</source>
@@ -618,6 +618,30 @@
         <message>
             <source>请输入家长编号（执照卡上的数字）。</source>
             <translation>Please enter the parent number (the digits on the licence card).</translation>
+        </message>
+        <message>
+            <source>正在核对编号…</source>
+            <translation>Checking the number…</translation>
+        </message>
+        <message>
+            <source>编号有误，请核对</source>
+            <translation>Number is wrong, please check it</translation>
+        </message>
+        <message>
+            <source>请核对姓名后确认：</source>
+            <translation>Check the name, then confirm:</translation>
+        </message>
+        <message>
+            <source>编号 %1：%2   第%3阶段 %4 — 确认签到？</source>
+            <translation>Number %1: %2   stage %3 %4 — check in?</translation>
+        </message>
+        <message>
+            <source>请与家长核对编号。</source>
+            <translation>Check the number with the parent.</translation>
+        </message>
+        <message>
+            <source>本终端没有这位家长的资料，确定按编号 %1 签到？</source>
+            <translation>This kiosk has no details of this parent. Check in by number %1 anyway?</translation>
         </message>
     </context>
     <context>

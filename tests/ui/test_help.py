@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QPushButton
 
 from kiosk.core.rules import Outcome
 from kiosk.core.store import Store
+from sync.parent_numbers import display_number
 from tests.ui.helpers import visible_texts
 
 
@@ -70,9 +71,13 @@ def test_walk_in_by_parent_id_when_the_class_accepts_walk_ins(qtbot, kiosk, demo
     sid = demo[1]["open_session"]  # accept_flag
     help_ = open_help(qtbot, kiosk, sid)
     assert help_.walkin_button.isEnabled() and "接受临时参加" in help_.walkin_policy.text()
-    help_.walkin_id.setText("8888888")
+    help_.walkin_id.setText(display_number(8888888))  # the number on the card
+    help_.walkin_button.click()
+    # Not on this kiosk: a confirmation first (tests/ui/test_walk_in_number.py), then recorded.
+    qtbot.waitUntil(help_.confirm_button.isEnabled, timeout=5000)
+    assert "本终端没有这位家长的资料" in help_.confirm_label.text()
     with qtbot.waitSignal(kiosk.checkin.result, timeout=5000) as sig:
-        help_.walkin_button.click()
+        help_.confirm_button.click()
     result = sig.args[0]
     assert result.outcome is Outcome.ACCEPTED_WALK_IN and result.walk_in
     assert help_.card.icon.text() == "!"
@@ -85,7 +90,7 @@ def test_walk_in_refused_when_the_class_takes_none(qtbot, kiosk, demo, clock):
     refuse = next(s for s in demo[0].sessions if s.walk_in_policy == "refuse")
     help_ = open_help(qtbot, kiosk, refuse.id)
     assert not help_.walkin_button.isEnabled() and "不接受临时参加" in help_.walkin_policy.text()
-    help_.walkin_id.setText("8888888")
+    help_.walkin_id.setText(display_number(8888888))
     help_.walk_in()
     assert kiosk.checkin.pending == 0
 

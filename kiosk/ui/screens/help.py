@@ -3,7 +3,11 @@
 Find a registered parent of this class by the last four digits of their phone (and, when
 several match, the surname character), confirm, and record a manual check-in — flagged
 ``manual`` for the trainer's review.  Walk-ins follow the class's policy: accepted and flagged,
-or refused with a reason.  Only masked names and the four digits typed are ever on screen.
+or refused with a reason.  A walk-in's parent number (the number on their card, check digit
+included) is checked before anything is recorded (:mod:`kiosk.operations.parent_lookup`): a
+mistyped number is refused at once, a parent this kiosk knows is shown (masked name, stage) to
+confirm, and a number it does not know needs a conspicuous confirmation.  Only masked names,
+the digits typed and parent numbers are ever on screen.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -27,10 +31,16 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.desk import CheckinResult
 from kiosk.core.rules import WalkInPolicy
-from kiosk.core.store import RegistrationRow, SessionRow
+from kiosk.core.store import RegistrationRow, SessionRow, Store
+from kiosk.operations.common import OperationError
+from kiosk.operations.parent_lookup import ParentNumber, look_up
 from kiosk.services.checkin import CheckinService
 from kiosk.ui import theme
 from kiosk.ui.scan_widgets import ResultCard, fmt, stars
+
+_CONFIRM_STYLE = f"font-size: {theme.REASON_PX}px; font-weight: bold;"
+# An unknown number's confirmation stands out: amber, framed (words say it too).
+_ALERT_STYLE = " background: #fff4e0; border: 3px solid #e69500; padding: 8px;"
 
 
 def _button(text: str, *, primary: bool = False) -> QPushButton:
@@ -52,6 +62,7 @@ class HelpScreen(QWidget):
         self.session: SessionRow | None = None
         self.matches: list[RegistrationRow] = []
         self.chosen: RegistrationRow | None = None
+        self.chosen_number: ParentNumber | None = None  # a walk-in's number, checked
         self._awaiting = 0
 
         title = QLabel(self.tr("志愿者帮助"))
@@ -87,7 +98,7 @@ class HelpScreen(QWidget):
         self.matches_list = QListWidget()
         self.matches_list.itemClicked.connect(self._picked)
         self.confirm_label = QLabel()
-        self.confirm_label.setStyleSheet(f"font-size: {theme.REASON_PX}px; font-weight: bold;")
+        self.confirm_label.setStyleSheet(_CONFIRM_STYLE)
         self.confirm_label.setWordWrap(True)
         self.confirm_button = _button(self.tr("确认签到"), primary=True)
         self.cancel_button = _button(self.tr("取消"))
@@ -119,9 +130,15 @@ class HelpScreen(QWidget):
         self.walkin_policy = QLabel()
         self.walkin_policy.setWordWrap(True)
         self.walkin_id = QLineEdit()
-        self.walkin_id.setPlaceholderText(self.tr("家长编号（见执照卡）"))
+        self.walkin_id.setPlaceholderText(self.tr("家长编号（见执照卡，含最后一位校验码）"))
+        self.walkin_id.setMaxLength(16)
         self.walkin_id.setValidator(
-            QRegularExpressionValidator(r"[0-9]{1,10}", self))  # type: ignore[arg-type]
+            QRegularExpressionValidator(r"[0-9 \-]{1,16}", self))  # type: ignore[arg-type]
+        self.walkin_id.returnPressed.connect(self.walk_in)
+        # The on-screen keypad types into the field touched last (phone digits or number).
+        self._keypad_field = self.phone
+        for field in (self.phone, self.walkin_id):
+            field.installEventFilter(self)
         self.walkin_button = _button(self.tr("临时参加签到"))
         self.walkin_button.clicked.connect(self.walk_in)
         walkin = QVBoxLayout()
@@ -170,6 +187,7 @@ class HelpScreen(QWidget):
         self.reset()
 
     def reset(self) -> None:
+        self._keypad_field = self.phone
         self.phone.clear()
         self.surname.clear()
         self.walkin_id.clear()
@@ -180,13 +198,22 @@ class HelpScreen(QWidget):
         self.card.clear()
         self.card.setVisible(False)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched in (self.phone, self.walkin_id) and event.type() in (
+                QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
+            self._keypad_field = watched  # type: ignore[assignment]
+        return super().eventFilter(watched, event)
+
     def _key(self, k: str) -> None:
+        field = self._keypad_field
+        if not field.isEnabled():
+            return
         if k == "⌫":
-            self.phone.backspace()
+            field.backspace()
         elif k == "C":
-            self.phone.clear()
-        elif len(self.phone.text()) < 4:
-            self.phone.insert(k)
+            field.clear()
+        elif len(field.text()) < field.maxLength():
+            field.insert(k)
 
     def _back(self) -> None:
         self.reset()
@@ -239,15 +266,23 @@ class HelpScreen(QWidget):
 
     def _cancel_choice(self) -> None:
         self.chosen = None
+        self.chosen_number = None
         self.confirm_label.setText("")
+        self.confirm_label.setProperty("alert", False)
+        self.confirm_label.setStyleSheet(_CONFIRM_STYLE)
         self.confirm_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
 
     def confirm(self) -> None:
-        if self.chosen is None:
+        if self.chosen is not None:
+            parent_id = self.chosen.parent_id
+        elif self.chosen_number is not None:
+            parent_id = self.chosen_number.parent_id
+            self.walkin_id.clear()
+        else:
             return
         self._awaiting += 1
-        self.checkin.manual(self.chosen.parent_id)
+        self.checkin.manual(parent_id)
         self._cancel_choice()
 
     # -- walk-in -----------------------------------------------------------------------------
@@ -256,12 +291,43 @@ class HelpScreen(QWidget):
         if self.session is None or self.session.walk_in_policy is not WalkInPolicy.ACCEPT_AND_FLAG:
             return
         text = self.walkin_id.text().strip()
-        if not text.isdigit() or not 0 < int(text) < 2**32:
+        if not text:
             self.message.setText(self.tr("请输入家长编号（执照卡上的数字）。"))
             return
-        self._awaiting += 1
-        self.checkin.manual(int(text))
-        self.walkin_id.clear()
+        self._cancel_choice()
+        self.message.setText(self.tr("正在核对编号…"))
+        session_id = self.session.id
+
+        def check(store: Store) -> ParentNumber | OperationError:
+            try:
+                return look_up(store, session_id, text)
+            except OperationError as exc:
+                return exc
+
+        self.checkin.call(check, self._number_checked)
+
+    def _number_checked(self, found: ParentNumber | OperationError) -> None:
+        """Show what the number stands for; nothing is recorded before the volunteer confirms."""
+        if isinstance(found, OperationError):
+            self.message.setText(self.tr("编号有误，请核对"))
+            return
+        self.matches = []
+        self.matches_list.clear()
+        self.chosen_number = found
+        if found.known:
+            assert found.masked_name is not None and found.stage is not None
+            self.message.setText(self.tr("请核对姓名后确认："))
+            self.confirm_label.setText(fmt(self.tr("编号 %1：%2   第%3阶段 %4 — 确认签到？"),
+                                           found.typed, found.masked_name, found.stage,
+                                           stars(found.stage)))
+        else:
+            self.message.setText(self.tr("请与家长核对编号。"))
+            self.confirm_label.setText(fmt(self.tr("本终端没有这位家长的资料，确定按编号 %1 签到？"),
+                                           found.typed))
+            self.confirm_label.setProperty("alert", True)
+            self.confirm_label.setStyleSheet(_CONFIRM_STYLE + _ALERT_STYLE)
+        self.confirm_button.setEnabled(True)
+        self.cancel_button.setEnabled(True)
 
     @Slot(object)
     def _result(self, result: CheckinResult) -> None:
