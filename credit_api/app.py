@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from credit_api import __version__
 from credit_api import service as svc
 from credit_api.db import now_utc
+from credit_api.service.devices import parse_pending
 from sync.protocol import (
     MAX_PAGE,
     AttendanceReport,
@@ -145,10 +146,19 @@ _auth_header = APIKeyHeader(name="Authorization", auto_error=False,
                             description="`Device <token>` as returned by enrolment")
 
 
+#: Optional request header: how many records the kiosk still has to upload (a number).
+PENDING_HEADER = "X-Starkiosk-Pending"
+
+
 def current_device(request: Request,
                    authorization: Annotated[str | None, Depends(_auth_header)] = None
                    ) -> svc.Device:
-    """The device behind ``Authorization: Device <token>``, or 401/403."""
+    """The device behind ``Authorization: Device <token>``, or 401/403.
+
+    A kiosk may add ``X-Starkiosk-Pending: N`` (its records not yet uploaded); it is kept for
+    ``credit-api devices list`` and ignored when it is not a plain number.  It is read here, not
+    declared per endpoint, because any authenticated request may carry it.
+    """
     if not authorization:
         raise svc.ApiError(401, "unauthorized", "send `Authorization: Device <token>`")
     scheme, _, token = authorization.partition(" ")
@@ -156,7 +166,8 @@ def current_device(request: Request,
     if scheme != "Device" or not token or len(token) > 200:
         raise svc.ApiError(401, "unauthorized", "the Authorization header must be `Device <token>`")
     with request.app.state.engine.begin() as conn:
-        return svc.authenticate(conn, token, request.app.state.clock())
+        return svc.authenticate(conn, token, request.app.state.clock(),
+                                pending=parse_pending(request.headers.get(PENDING_HEADER)))
 
 
 Dev = Annotated[svc.Device, Depends(current_device)]
@@ -274,7 +285,7 @@ def _add_device_routes(app: FastAPI, engine: Engine, clock: Clock,
                 summary="Revoke this device's token (decommissioning a kiosk)")
     def revoke_self(dev: Dev) -> DeviceInfo:
         with engine.begin() as conn:
-            svc.revoke_device(conn, dev.id, clock())
+            svc.revoke_device(conn, dev.id, clock(), reason="the kiosk revoked itself")
             return svc.device_info(conn, dev, clock())
 
 

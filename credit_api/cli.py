@@ -3,7 +3,8 @@
 Every command migrates the database first, so a fresh database just works.  Errors go to
 standard error as one plain sentence with exit status 1 (2 for usage errors); an offline
 upload refused as a whole exits with its own status (``credit_api.cli_usb.REFUSED_EXIT``).
-The commands for kiosks and USB sticks live in :mod:`credit_api.cli_usb`.
+The commands for USB sticks live in :mod:`credit_api.cli_usb`, the ``devices`` group (enrolment
+codes and their QR sheets, the list of kiosks, revoking one) in :mod:`credit_api.cli_devices`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from credit_api import cli_usb, config
+from credit_api import cli_devices, cli_usb, config
 from credit_api import keys as keyring
 from credit_api import service as svc
 from credit_api.cli_support import CliError, Refused
@@ -36,11 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Star Parent central credit API: server and admin")
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
-    def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
-        s = sub.add_parser(name, help=help_text, description=help_text)
+    def add_db(s: argparse.ArgumentParser) -> None:
         s.add_argument("--db", metavar="URL", default=None,
                        help="database URL (default: a SQLite file in "
                        f"{config.data_dir()}; e.g. postgresql://user:pw@host/db)")
+
+    def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
+        s = sub.add_parser(name, help=help_text, description=help_text)
+        add_db(s)
         return s
 
     s = cmd("serve", "run the HTTP API")
@@ -48,13 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"])
+    s.add_argument("--enrol-attempts", type=_positive, default=10, metavar="N",
+                   help="failed enrolment attempts allowed per client address and per code "
+                   "in the window (default 10; counted in the database, shared by every "
+                   "server process)")
+    s.add_argument("--enrol-window", type=_positive, default=600, metavar="SECONDS",
+                   help="the window for --enrol-attempts (default 600)")
 
     s = cmd("init-demo", "load the demo venues, classes (one open now), trainers and parents")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    s = cmd("enrol-code", "make a one-time enrolment code for a venue")
-    s.add_argument("--venue", type=int, required=True, metavar="ID")
-    s.add_argument("--json", action="store_true")
+    cli_devices.add_enrol_code_options(
+        cmd("enrol-code", "alias of `devices enrol-code`: a one-time enrolment code"))
 
     s = cmd("issue-pass", "issue signed passes, one line per holder")
     s.add_argument("holders", type=int, nargs="+", metavar="PARENT_ID")
@@ -82,7 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_trainer_commands(cmd)
     cli_usb.add_commands(cmd)
+    cli_devices.add_commands(sub, add_db)
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return n
 
 
 def _add_trainer_commands(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -110,7 +130,9 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("binding to %s: the API is reachable from other machines; put it behind "
                     "TLS", args.host)
-    uvicorn.run(asgi_app(engine), host=args.host, port=args.port, log_level=args.log_level,
+    app = asgi_app(engine, enrol_attempts=args.enrol_attempts,
+                   enrol_window_s=float(args.enrol_window))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 proxy_headers=False, server_header=False)
 
 
@@ -126,18 +148,6 @@ def cmd_init_demo(args: argparse.Namespace, out: TextIO) -> None:
                   f"class open now: {summary['open_session']}\n"
                   f"trainers: {' '.join(map(str, summary['trainers']))}\n"
                   f"parents: {len(summary['parents'])}\n")
-
-
-def cmd_enrol_code(args: argparse.Namespace, out: TextIO) -> None:
-    engine = _engine(args)
-    with engine.begin() as conn:
-        code, expires = svc.new_enrolment_code(conn, args.venue, now_utc())
-    if args.json:
-        _emit(out, {"code": code, "venue": args.venue, "expires_at": expires.isoformat()})
-    else:
-        out.write(f"{code}\n")
-        print(f"one-time code for venue {args.venue}, valid until {expires:%Y-%m-%d %H:%M} UTC",
-              file=sys.stderr)
 
 
 def cmd_issue_pass(args: argparse.Namespace, out: TextIO) -> None:
@@ -161,14 +171,7 @@ def cmd_issue_pass(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _write_png(text: str, path: Path) -> None:
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
-    qr.add_data(text)
-    qr.make(fit=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    qr.make_image().save(str(path))
+    cli_devices.write_qr_png(text, path)
 
 
 def cmd_revoke_pass(args: argparse.Namespace, out: TextIO) -> None:
@@ -242,7 +245,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.cmd == "serve" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     handlers = {
-        "serve": cmd_serve, "init-demo": cmd_init_demo, "enrol-code": cmd_enrol_code,
+        "serve": cmd_serve, "init-demo": cmd_init_demo,
+        "enrol-code": cli_devices.cmd_enrol_code, "devices": cli_devices.run,
         "issue-pass": cmd_issue_pass, "revoke-pass": cmd_revoke_pass, "ledger": cmd_ledger,
         "report": cmd_report, "authorise-trainer": cmd_authorise_trainer,
         "set-walk-in-cap": cmd_set_walk_in_cap, "trainer-pass-report": cmd_trainer_pass_report,

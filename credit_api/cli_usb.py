@@ -46,8 +46,10 @@ def add_commands(cmd: Any) -> None:
                    help="the kiosk's key, as `starkiosk device-key` shows it")
     s.add_argument("--name", default="offline kiosk", metavar="NAME")
 
-    s = cmd("revoke-device", "revoke a kiosk: its token and its USB files are refused")
+    s = cmd("revoke-device", "alias of `devices revoke`: its token and its USB files are "
+            "refused")
     s.add_argument("--device", type=int, required=True, metavar="N")
+    s.add_argument("--reason", metavar="TEXT", help="why (shown by `devices list`)")
 
     s = cmd("export-bundle", "write the signed site bundle a kiosk imports offline")
     s.add_argument("--venue", type=int, required=True, metavar="ID")
@@ -70,7 +72,7 @@ def cmd_register_device(args: argparse.Namespace, out: TextIO) -> None:
 
 def cmd_revoke_device(args: argparse.Namespace, out: TextIO) -> None:
     with open_engine(args).begin() as conn:
-        fresh = svc.revoke_device(conn, args.device, now_utc())
+        fresh = svc.revoke_device(conn, args.device, now_utc(), reason=args.reason)
     emit(out, {"device_id": args.device, "revoked": True, "already": not fresh})
 
 

@@ -183,6 +183,9 @@ devices = Table(
     Column("revoked_at", UTCDateTime),
     Column("last_seen_at", UTCDateTime),
     Column("public_key", String(64)),
+    Column("revoked_reason", String(500)),  # what the admin typed, for the device list
+    Column("pending_reported", Integer),  # records waiting on the kiosk, as it last said
+    Column("pending_reported_at", UTCDateTime),
 )
 
 enrolment_codes = Table(

@@ -91,16 +91,45 @@ class Device:
     enrolled_at: datetime
 
 
-def authenticate(conn: Connection, token: str, now: datetime) -> Device:
+#: Largest pending count a kiosk may report (``X-Starkiosk-Pending``); anything else is ignored.
+MAX_PENDING_REPORTED = 10_000_000
+#: ``last_seen_at`` is written at most this often per device: a sync is many requests.
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def authenticate(conn: Connection, token: str, now: datetime,
+                 pending: int | None = None) -> Device:
+    """The device holding ``token``, or 401 (unknown) / 403 ``device_revoked``.
+
+    Notes when the device was last seen (at most once a minute: a sync is many requests) and,
+    when the kiosk reported it, how many records it still has to upload (``pending``) — written
+    at once when the count changed, so ``credit-api devices list`` shows the latest.
+    """
     row = conn.execute(select(t.devices).where(t.devices.c.token_hash == sha256_hex(token))).first()
     if row is None:
         raise ApiError(401, "unauthorized", "unknown device token; enrol this kiosk again")
     if row.revoked_at is not None:
         raise ApiError(403, "device_revoked", "this kiosk was revoked by the platform; enrol it "
                        "again with a new code")
-    if row.last_seen_at is None or now - row.last_seen_at > timedelta(minutes=1):
-        conn.execute(t.devices.update().where(t.devices.c.id == row.id).values(last_seen_at=now))
+    stale = row.last_seen_at is None or now - row.last_seen_at > SEEN_EVERY
+    values: dict[str, Any] = {"last_seen_at": now} if stale else {}
+    if pending is not None and (stale or pending != row.pending_reported):
+        values.update(last_seen_at=now, pending_reported=pending, pending_reported_at=now)
+    if values:
+        conn.execute(t.devices.update().where(t.devices.c.id == row.id).values(**values))
     return Device(row.id, row.venue_id, row.name, row.enrolled_at)
+
+
+def parse_pending(value: str | None) -> int | None:
+    """The kiosk's ``X-Starkiosk-Pending`` header as a count, or None when absent or not a
+    plain number in range: a bad header must never stop a kiosk from syncing."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        return None
+    n = int(value)
+    return n if n <= MAX_PENDING_REPORTED else None
 
 
 def device_row(conn: Connection, device_id: int | None) -> Row[Any] | None:
@@ -110,16 +139,37 @@ def device_row(conn: Connection, device_id: int | None) -> Row[Any] | None:
     return conn.execute(select(t.devices).where(t.devices.c.id == device_id)).first()
 
 
-def revoke_device(conn: Connection, device_id: int, now: datetime) -> bool:
-    """Revoke a device (its token and its USB key); False when it already was."""
+def revoke_device(conn: Connection, device_id: int, now: datetime,
+                  reason: str | None = None) -> bool:
+    """Revoke a device (its token and its USB key); False when it already was (the first
+    revocation's time and reason are kept)."""
     if device_row(conn, device_id) is None:
         raise ApiError(404, "unknown_device", f"there is no device {device_id}")
+    reason = (reason or "").strip()[:500] or None
     done = bool(conn.execute(t.devices.update().where(
-        t.devices.c.id == device_id, t.devices.c.revoked_at.is_(None)).values(revoked_at=now)
-    ).rowcount)
+        t.devices.c.id == device_id, t.devices.c.revoked_at.is_(None)
+    ).values(revoked_at=now, revoked_reason=reason)).rowcount)
     if done:
         log.info("device %s revoked", device_id)
     return done
+
+
+def list_devices(conn: Connection, venue_id: int | None = None, *,
+                 device_id: int | None = None) -> list[dict[str, Any]]:
+    """Every kiosk (of one venue), oldest first, as the admin's device list shows it: who it
+    is, where, when it was enrolled and last seen, the pending count it last reported (None
+    when it never did) and whether, when and why it was revoked."""
+    d, v = t.devices.c, t.venues.c
+    query = (select(d.id, d.name, d.venue_id, v.name.label("venue_name"),
+                    v.timezone.label("timezone"), d.enrolled_at, d.last_seen_at,
+                    d.pending_reported, d.pending_reported_at, d.revoked_at, d.revoked_reason)
+             .join(t.venues, v.id == d.venue_id).order_by(d.id))
+    if venue_id is not None:
+        venue(conn, venue_id)  # 404 for a venue that does not exist
+        query = query.where(d.venue_id == venue_id)
+    if device_id is not None:
+        query = query.where(d.id == device_id)
+    return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def register_device(conn: Connection, venue_id: int, public_key: str, name: str,

@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--parents", type=int, default=200)
     b.add_argument("--venue", type=int, default=DEFAULT_VENUE)
-    b.add_argument("--revoke", type=int, nargs="*", default=[], metavar="PASS_ID")
+    # extend: `--revoke 11 12 --revoke 13` revokes all three (a plain option kept the last)
+    b.add_argument("--revoke", type=int, action="extend", nargs="+", default=[],
+                   metavar="PASS_ID", help="pass ids to list as revoked (repeatable)")
 
     i = sub.add_parser("issue-pass", help="sign passes")
     i.add_argument("--keys", type=Path, required=True)
