@@ -227,6 +227,20 @@ duplicate_records = Table(
     Column("received_at", UTCDateTime, nullable=False),
 )
 
+# Records the platform refused at upload (an audit trail, never credited): a close-out can tell
+# "refused earlier" from "not uploaded yet".  The first refusal of an id is kept.
+refused_records = Table(
+    "refused_records", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("device_id", Integer),
+    Column("kind", String(8), nullable=False),
+    Column("session_id", BigInteger, nullable=False),
+    Column("parent_id", BigInteger, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Index("refused_records_session", "session_id"),
+)
+
 closeouts = Table(
     "closeouts", metadata,
     Column("id", String(36), primary_key=True),

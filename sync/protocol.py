@@ -9,43 +9,31 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
+from sync.wire_types import (  # noqa: F401  (re-exported: the wire's types live there)
+    Cursor,
+    Id,
+    Instant,
+    MaskedName,
+    Reason,
+    ShortText,
+    StrictBool,
+    StrictId,
+    Uuid4,
+    WireModel,
+    _Response,
+)
+
 BUNDLE_FORMAT = "starkiosk-site-bundle"
 BUNDLE_VERSION = 1
-
-Id = Annotated[int, Field(ge=1, lt=2**32)]
-ShortText = Annotated[str, Field(min_length=1, max_length=120)]
-
-_MASKED = re.compile(r"\S\*+\S?")
-
-
-def _check_masked(name: str) -> str:
-    """Refuse anything that could be a full name: the kiosk keeps masked names only (PIPL)."""
-    if not _MASKED.fullmatch(name):
-        raise ValueError("must be a masked name like 王*明 (first character, asterisks, last)")
-    return name
-
-
-MaskedName = Annotated[str, Field(min_length=2, max_length=12), AfterValidator(_check_masked)]
-
-
-class WireModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
 
 class Venue(WireModel):
     id: Id
@@ -182,46 +170,6 @@ class SiteBundle(WireModel):
 
 MAX_UPLOAD_BATCH = 1000
 MAX_PAGE = 5000
-
-Uuid4 = Annotated[
-    str,
-    Field(
-        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
-        min_length=36,
-        max_length=36,
-        description="a client-generated UUID (version 4), lower-case, e.g. 0b9c…-4…",
-    ),
-]
-Reason = Annotated[str, Field(min_length=1, max_length=200)]
-# Requests are strict: JSON ``false`` or ``"12"`` is not an id, ``0`` is not a boolean.
-StrictId = Annotated[int, Field(ge=1, lt=2**32, strict=True)]
-StrictBool = Annotated[bool, Field(strict=True)]
-
-
-def _instant_text(value: object) -> object:
-    """Instants come as ISO 8601 text with a zone, never as a bare number."""
-    if not isinstance(value, str | datetime):
-        raise ValueError("must be an ISO 8601 date-time with a time zone, e.g. 2026-11-23T10:00:00+08:00")
-    return value
-
-
-_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-def _instant_range(value: datetime) -> datetime:
-    if not _EARLIEST <= value <= _LATEST:
-        raise ValueError("must be between the years 2000 and 2100")
-    return value
-
-
-Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text), AfterValidator(_instant_range)]
-Cursor = Annotated[str, Field(max_length=200)]
-
-
-class _Response(WireModel):
-    server_time: AwareDatetime = Field(description="the server's clock when it answered (UTC)")
-
 
 class ErrorResponse(_Response):
     """Every 4xx/5xx answer: a sentence an admin can act on, and a stable machine word."""
@@ -386,6 +334,31 @@ class CreditAward(WireModel):
     stars: list[StarEarned] = []
 
 
+CorrectionAction = Literal["remove", "add"]
+CorrectionOutcome = Literal["applied", "nothing_to_do", "held_back"]
+
+
+class CorrectionResult(WireModel):
+    """What the platform did with one of the trainer's corrections.
+
+    A correction the platform cannot apply is held back on its own — the rest of the close-out,
+    and everyone else's credits, go ahead.
+    """
+
+    action: CorrectionAction
+    checkin_id: str | None = Field(default=None, description="for a removal")
+    parent_id: int | None = Field(default=None, description="for an addition (and a removal's "
+                                  "parent when the platform knows it)")
+    result: CorrectionOutcome = Field(
+        description="applied; nothing_to_do (refused at upload, never counted, already so); "
+        "held_back (not applied, for the reason given — the platform admin follows it up)")
+    reason: str | None = Field(
+        default=None,
+        description="machine word: refused_at_upload, already_removed, already_checked_in, "
+        "not_uploaded, not_this_class, unknown_parent, walk_in_cap_exceeded")
+    detail: str | None = Field(default=None, description="e.g. the upload's own refusal reason")
+
+
 class CloseoutResponse(_Response):
     id: str
     session_id: Id
@@ -395,6 +368,9 @@ class CloseoutResponse(_Response):
     removed: int
     added: int
     awards: list[CreditAward]
+    corrections: list[CorrectionResult] = Field(
+        default=[], description="one answer per removal and addition, removals first, in order")
+    held_back: int = Field(default=0, description="how many corrections were held back")
 
 
 class StageCredits(WireModel):

@@ -34,7 +34,13 @@ from credit_api.service.programme import venue
 from credit_api.service.trainers import is_authorised, record_pass_use, walk_in_cap
 from sync import passes
 from sync.passes import Role
-from sync.protocol import CloseoutRequest, CloseoutResponse, CreditAward, StarEarned
+from sync.protocol import (
+    CloseoutRequest,
+    CloseoutResponse,
+    CorrectionResult,
+    CreditAward,
+    StarEarned,
+)
 
 
 def _verify_trainer(conn: Connection, req: CloseoutRequest, session: Row[Any],
@@ -99,12 +105,13 @@ def closeout(conn: Connection, req: CloseoutRequest, *, device_id: int | None, v
 
     recs = {r.id: r for r in conn.execute(select(t.records)
                                           .where(t.records.c.session_id == req.session_id))}
-    corrections = _apply_removals(conn, req, recs)
-    removed_parents = {recs[rm.checkin_id].parent_id for rm in req.removals}
+    corrections: list[dict[str, Any]] = []
+    removals, removed_parents = _apply_removals(conn, req, recs, corrections)
     attending = {r.parent_id for r in recs.values()
                  if r.kind == "checkin" and r.removed_by is None and r.parent_id not in removed_parents}
     checked_out = {r.parent_id for r in recs.values() if r.kind == "checkout"}
-    added = _apply_additions(conn, req, session, recs, attending, corrections, device_id, now)
+    additions, added = _apply_additions(conn, req, session, recs, attending, corrections,
+                                        device_id, now)
     if corrections:
         conn.execute(t.roster_corrections.insert(), corrections)
 
@@ -112,9 +119,15 @@ def closeout(conn: Connection, req: CloseoutRequest, *, device_id: int | None, v
                       if not session.checkout_required or p in checked_out or p in added)
     awards = _award_all(conn, session, credited, req.id, venue_id, now)
     _mark_closed(conn, req.session_id, credited, now)
+    answers = removals + additions
+    held = sum(a.result == "held_back" for a in answers)
     resp = CloseoutResponse(server_time=now, id=req.id, session_id=req.session_id, closed_at=now,
                             repeated=False, attendees=len(attending), removed=len(removed_parents),
-                            added=len(added), awards=awards)
+                            added=len(added), awards=awards, corrections=answers, held_back=held)
+    if held:
+        log.warning("close-out %s of class %s: %d correction(s) held back (%s)", req.id,
+                    req.session_id, held, ", ".join(sorted({a.reason or "" for a in answers
+                                                            if a.result == "held_back"})))
     conn.execute(t.closeouts.insert().values(
         id=req.id, session_id=req.session_id, trainer_id=trainer_id,
         trainer_pass_id=req.trainer_pass_id, device_id=device_id, closed_at=now,
@@ -166,69 +179,115 @@ def _open_session(conn: Connection, req: CloseoutRequest, session: Row[Any] | No
     return session
 
 
-def _apply_removals(conn: Connection, req: CloseoutRequest,
-                    recs: dict[str, Row[Any]]) -> list[dict[str, Any]]:
-    """Mark the check-ins the trainer removed; the roster corrections to record."""
-    corrections = []
+def _apply_removals(conn: Connection, req: CloseoutRequest, recs: dict[str, Row[Any]],
+                    corrections: list[dict[str, Any]]
+                    ) -> tuple[list[CorrectionResult], set[int]]:
+    """Mark the check-ins the trainer removed, each on its own: one answer per removal, and
+    the parents whose check-in was removed.  A removal the platform cannot apply is held back
+    or is nothing to do; it never stops the close-out."""
+    answers: list[CorrectionResult] = []
+    removed_parents: set[int] = set()
+    refused = _refused_earlier(conn, req)
+    missing = [rm.checkin_id for rm in req.removals if rm.checkin_id not in recs]
+    elsewhere = set(conn.execute(select(t.records.c.id).where(
+        t.records.c.id.in_(missing))).scalars()) if missing else set()
     for rm in req.removals:
         rec = recs.get(rm.checkin_id)
         if rec is None or rec.kind != "checkin":
-            raise ApiError(422, "unknown_checkin",
-                           f"{rm.checkin_id} is not a check-in of class {req.session_id} known "
-                           "to the platform; upload the kiosk's records first")
-    for rm in req.removals:
-        rec = recs[rm.checkin_id]
-        if rec.removed_by is None:
-            conn.execute(t.records.update().where(t.records.c.id == rec.id)
-                         .values(removed_reason=rm.reason, removed_by=req.id))
+            answers.append(_unknown_removal(
+                rm.checkin_id, refused.get(rm.checkin_id),
+                is_other=rec is not None or rm.checkin_id in elsewhere))
+            continue
+        removed_parents.add(rec.parent_id)
+        if rec.removed_by is not None:
+            answers.append(CorrectionResult(action="remove", checkin_id=rec.id,
+                                            parent_id=rec.parent_id, result="nothing_to_do",
+                                            reason="already_removed"))
+            continue
+        conn.execute(t.records.update().where(t.records.c.id == rec.id)
+                     .values(removed_reason=rm.reason, removed_by=req.id))
         corrections.append({"closeout_id": req.id, "action": "remove", "record_id": rec.id,
                             "parent_id": rec.parent_id, "reason": rm.reason})
-    return corrections
+        answers.append(CorrectionResult(action="remove", checkin_id=rec.id,
+                                        parent_id=rec.parent_id, result="applied"))
+    return answers, removed_parents
+
+
+def _refused_earlier(conn: Connection, req: CloseoutRequest) -> dict[str, Row[Any]]:
+    """The removals' records that the platform refused at upload, for this class."""
+    ids = [rm.checkin_id for rm in req.removals]
+    if not ids:
+        return {}
+    return {r.id: r for r in conn.execute(select(t.refused_records).where(
+        t.refused_records.c.id.in_(ids), t.refused_records.c.session_id == req.session_id))}
+
+
+def _unknown_removal(checkin_id: str, refused: Row[Any] | None, *,
+                     is_other: bool) -> CorrectionResult:
+    """A removal of a record the class's attendance does not hold."""
+    if refused is not None:  # never counted: the removal is already true
+        return CorrectionResult(action="remove", checkin_id=checkin_id,
+                                parent_id=refused.parent_id, result="nothing_to_do",
+                                reason="refused_at_upload", detail=refused.reason)
+    return CorrectionResult(action="remove", checkin_id=checkin_id, result="held_back",
+                            reason="not_this_class" if is_other else "not_uploaded")
 
 
 def _apply_additions(conn: Connection, req: CloseoutRequest, session: Row[Any],
                      recs: dict[str, Row[Any]], attending: set[int],
                      corrections: list[dict[str, Any]], device_id: int | None,
-                     now: datetime) -> set[int]:
+                     now: datetime) -> tuple[list[CorrectionResult], set[int]]:
     """Check in the parents the trainer added, as manual check-ins (``attending`` and
-    ``corrections`` grow); returns who was added.  Registered parents may be added freely,
-    others up to the class's walk-in cap."""
+    ``corrections`` grow), each on its own: one answer per addition, and who was added.
+    Registered parents may be added freely, others up to the class's walk-in cap; an unknown
+    parent, or a walk-in over the cap, is held back and the rest go ahead."""
     add_ids = [a.parent_id for a in req.additions]
     known_parents = set(conn.execute(select(t.parents.c.id)
                                      .where(t.parents.c.id.in_(add_ids))).scalars()) if add_ids else set()
     registered = set(conn.execute(select(t.registrations.c.parent_id).where(
         t.registrations.c.session_id == req.session_id,
         t.registrations.c.withdrawn.is_(False))).scalars())
+    room = walk_in_cap(conn, session)
+    answers: list[CorrectionResult] = []
     added: set[int] = set()
     for add in req.additions:
-        if add.parent_id not in known_parents:
-            raise ApiError(422, "unknown_parent", f"there is no parent {add.parent_id}")
-    walk_ins = {a.parent_id for a in req.additions} - registered
-    cap = walk_in_cap(conn, session)
-    if len(walk_ins) > cap:
-        raise ApiError(422, "walk_in_cap_exceeded",
-                       f"{len(walk_ins)} of the added parents are not registered for class "
-                       f"{req.session_id}; a trainer may add at most {cap} walk-ins")
-    for add in req.additions:
-        rid = str(uuid.uuid5(uuid.UUID(req.id), f"add:{add.parent_id}"))
-        corrections.append({"closeout_id": req.id, "action": "add", "record_id": rid,
-                            "parent_id": add.parent_id, "reason": add.reason})
-        if add.parent_id in attending:
+        pid = add.parent_id
+        why = ("unknown_parent" if pid not in known_parents
+               else "walk_in_cap_exceeded" if pid not in registered and pid not in attending
+               and room <= 0 else None)
+        if why is not None:
+            answers.append(CorrectionResult(action="add", parent_id=pid, result="held_back",
+                                            reason=why))
             continue
-        existing = next((r for r in recs.values() if r.parent_id == add.parent_id
-                         and r.kind == "checkin"), None)
-        if existing is not None:  # re-instate a check-in that had been removed earlier
-            conn.execute(t.records.update().where(t.records.c.id == existing.id)
-                         .values(removed_reason=None, removed_by=None))
-        else:
-            conn.execute(t.records.insert().values(
-                id=rid, kind="checkin", session_id=req.session_id, parent_id=add.parent_id,
-                pass_id=None, method="manual", walk_in=add.parent_id not in registered,
-                device_time=now, clock_offset_ms=0, received_at=now, device_id=device_id,
-                source="closeout"))
-        attending.add(add.parent_id)
-        added.add(add.parent_id)
-    return added
+        if pid in attending:
+            answers.append(CorrectionResult(action="add", parent_id=pid, result="nothing_to_do",
+                                            reason="already_checked_in"))
+            continue
+        room -= pid not in registered
+        rid = str(uuid.uuid5(uuid.UUID(req.id), f"add:{pid}"))
+        corrections.append({"closeout_id": req.id, "action": "add", "record_id": rid,
+                            "parent_id": pid, "reason": add.reason})
+        _check_in_added(conn, req, recs, rid, pid, pid not in registered, device_id, now)
+        attending.add(pid)
+        added.add(pid)
+        answers.append(CorrectionResult(action="add", parent_id=pid, result="applied"))
+    return answers, added
+
+
+def _check_in_added(conn: Connection, req: CloseoutRequest, recs: dict[str, Row[Any]],
+                    rid: str, parent_id: int, walk_in: bool, device_id: int | None,
+                    now: datetime) -> None:
+    """The added parent's check-in: an earlier removed one re-instated, or a manual one."""
+    existing = next((r for r in recs.values() if r.parent_id == parent_id
+                     and r.kind == "checkin"), None)
+    if existing is not None:
+        conn.execute(t.records.update().where(t.records.c.id == existing.id)
+                     .values(removed_reason=None, removed_by=None))
+        return
+    conn.execute(t.records.insert().values(
+        id=rid, kind="checkin", session_id=req.session_id, parent_id=parent_id, pass_id=None,
+        method="manual", walk_in=walk_in, device_time=now, clock_offset_ms=0, received_at=now,
+        device_id=device_id, source="closeout"))
 
 
 def _award_all(conn: Connection, session: Row[Any], credited: Sequence[int], closeout_id: str,

@@ -13,7 +13,8 @@ from sqlalchemy.sql.schema import Table
 
 from credit_api import db as t
 from credit_api.service.common import ApiError, get_setting, insert_new, next_seq
-from sync.protocol import Session, Trainer, Venue, _check_masked
+from sync.protocol import Session, Trainer, Venue
+from sync.wire_types import _check_masked
 
 
 def _upsert(conn: Connection, table: Table, key: dict[str, Any], values: dict[str, Any]) -> bool:

@@ -34,9 +34,11 @@ def ingest(conn: Connection, batch: Sequence[UploadRecord], *, device_id: int | 
     """
     known = _known_ids(conn, [r.id for r in batch])
     sessions, parents, owners = _batch_context(conn, batch)
-    results, rows, pending, dupes = _triage(batch, known, sessions, parents, owners,
-                                            device_id=device_id, venue_id=venue_id, now=now,
-                                            source=source)
+    results, rows, pending, dupes, refused = _triage(batch, known, sessions, parents, owners,
+                                                     device_id=device_id, venue_id=venue_id,
+                                                     now=now, source=source)
+    if refused:  # the audit trail a close-out reads ("refused earlier", not "not uploaded")
+        conn.execute(insert_ignore(conn, t.refused_records), refused)
     present = _store(conn, rows)
     for row in rows:
         i = pending[row["id"]]
@@ -91,17 +93,18 @@ def _triage(batch: Sequence[UploadRecord], known: dict[str, int | None],
             parents: set[int], owners: dict[int, int], *, device_id: int | None, venue_id: int,
             now: datetime, source: str
             ) -> tuple[list[RecordResult | None], list[dict[str, Any]], dict[str, int],
-                       list[dict[str, Any]]]:
+                       list[dict[str, Any]], list[dict[str, Any]]]:
     """Answer what can be answered without writing; the rest become rows to insert.
 
     Returns the answers so far (None where a row waits to be inserted), those rows, each
-    row's place in the batch, and the duplicates to note.
+    row's place in the batch, the duplicates to note and the refusals to keep.
     """
     results: list[RecordResult | None] = [None] * len(batch)
     rows: list[dict[str, Any]] = []
     pending: dict[str, int] = {}
     batch_keys: set[tuple[int, int, str]] = set()
     dupes: list[dict[str, Any]] = []
+    refused: dict[str, dict[str, Any]] = {}
     for i, rec in enumerate(batch):
         if rec.id in known and known[rec.id] != device_id:
             results[i] = RecordResult(id=rec.id, result="rejected", reason="id_conflict")
@@ -112,6 +115,10 @@ def _triage(batch: Sequence[UploadRecord], known: dict[str, int | None],
         reason = _reject_reason(rec, sessions.get(rec.session_id), venue_id, parents, owners)
         if reason:
             results[i] = RecordResult(id=rec.id, result="rejected", reason=reason)
+            refused.setdefault(rec.id, {
+                "id": rec.id, "device_id": device_id, "kind": rec.kind,
+                "session_id": rec.session_id, "parent_id": rec.parent_id, "reason": reason,
+                "received_at": now})
             continue
         key = (rec.session_id, rec.parent_id, rec.kind)
         if key in batch_keys:  # the same check-in twice in one batch: the first one counts
@@ -130,7 +137,7 @@ def _triage(batch: Sequence[UploadRecord], known: dict[str, int | None],
             "clock_offset_ms": rec.clock_offset_ms, "received_at": now, "device_id": device_id,
             "source": source,
         })
-    return results, rows, pending, dupes
+    return results, rows, pending, dupes, list(refused.values())
 
 
 def _store(conn: Connection, rows: list[dict[str, Any]]) -> dict[str, int | None]:
