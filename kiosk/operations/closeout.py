@@ -29,7 +29,10 @@ def submit_closeout(config: Config, store: Store, session_id: int, trainer_pass:
         raise OperationError("closeout_refused", f"close-out refused ({exc.code}): {exc}",
                              code=exc.code) from exc
     sync = run_sync(config, store) if credentials.load(config.data_dir) else None
+    # What the platform held back (an unknown parent number…): everyone else got their credits.
+    held = [{k: h[k] for k in ("action", "checkin_id", "parent_id", "reason", "detail")}
+            for h in store.held_back_corrections() if h["closeout_id"] == queued.id]
     return {"closed": True, "closeout_id": queued.id, "session_id": queued.session_id,
             "attendees": queued.attendees, "removed": queued.removed, "added": queued.added,
             "synced": bool(sync and sync.ok),
-            "sync_error": sync.error if sync and not sync.ok else None}
+            "sync_error": sync.error if sync and not sync.ok else None, "held_back": held}

@@ -77,3 +77,24 @@ class CloseoutsMixin(StoreBase):
         for state, n in self.conn.execute("SELECT state, count(*) FROM closeouts GROUP BY state"):
             counts[state] = n
         return counts
+
+    def update_credit_snapshot(self, parent_id: int, stage: int, stage_credits: int) -> int:
+        """A parent's stage and credits as the platform now holds them, on every registration
+        of theirs here (inside write()); what the scan screen shows as "credits so far"."""
+        return self.conn.execute(
+            "UPDATE registrations SET stage = ?, stage_credits = ? WHERE parent_id = ?",
+            (stage, stage_credits, parent_id)).rowcount
+
+    def held_back_corrections(self) -> list[dict[str, Any]]:
+        """Corrections the platform held back in acknowledged close-outs, newest first: each
+        ``{closeout_id, session_id, action, checkin_id, parent_id, result, reason, detail}``."""
+        out: list[dict[str, Any]] = []
+        for row in self.db.query("SELECT id, session_id, summary FROM closeouts WHERE state = "
+                                 "'acknowledged' AND summary IS NOT NULL ORDER BY seq DESC"):
+            try:
+                answers = json.loads(row["summary"]).get("corrections") or []
+            except (ValueError, AttributeError):
+                continue
+            out.extend({"closeout_id": row["id"], "session_id": row["session_id"], **a}
+                       for a in answers if isinstance(a, dict) and a.get("result") == "held_back")
+        return out

@@ -55,6 +55,7 @@ from kiosk.ui.staff.common import (
     show_message,
     title_label,
 )
+from kiosk.ui.staff.held_back import held_back_summary
 from kiosk.ui.staff.roster_review import RosterReview
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,11 @@ class CloseoutScreen(QWidget):
         self.summary_counts = QLabel(page)
         self.summary_counts.setWordWrap(True)
         lay.addWidget(self.summary_counts)
+        self.summary_held = QLabel(page)
+        self.summary_held.setObjectName("held_back")
+        self.summary_held.setWordWrap(True)
+        self.summary_held.hide()
+        lay.addWidget(self.summary_held)
         lay.addWidget(QLabel(self.tr("签到时间分布（每 5 分钟一格，虚线为开课时间）"), page))
         self.chart = ArrivalChart(page)
         lay.addWidget(self.chart, 1)
@@ -322,6 +328,10 @@ class CloseoutScreen(QWidget):
         self.summary_counts.setText(arg(
             self.tr("报名 %1 人 · 出勤 %2 人 · 临时参加 %3 人 · 移除 %4 条 · 补录 %5 人"),
             c["registered"], c["present"], c["walk_ins"], rem, add))
+        held = [h for h in self.store.held_back_corrections()
+                if h["session_id"] == self.session_id]
+        self.summary_held.setText(held_back_summary(held))
+        self.summary_held.setVisible(bool(held))
         if self.is_held():
             show_message(self.summary_message, "notice", self.tr(
                 "已用培训师密码签核，本课已锁定。积分要等培训师扫描培训师码后才会上报：现在扫描也可以。"
@@ -329,6 +339,9 @@ class CloseoutScreen(QWidget):
         elif co.get("state") == "parked":
             show_message(self.summary_message, "error", arg(
                 self.tr("平台没有接受这次结课：%1。请联系站点管理员。"), co.get("park_reason") or ""))
+        elif co.get("state") == "acknowledged" and held:
+            show_message(self.summary_message, "notice", self.tr(
+                "已签核并锁定，平台已收到，积分已发放；有几项更正平台未处理，见下方。"))
         elif co.get("state") == "acknowledged":
             show_message(self.summary_message, "ok", self.tr("已签核并锁定，平台已收到，积分已发放。"))
         else:
