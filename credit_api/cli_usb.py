@@ -10,6 +10,7 @@ refused whole, with a reason word and an exit status of its own (:data:`REFUSED_
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import sys
@@ -18,11 +19,18 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from credit_api import keys as keyring
 from credit_api import service as svc
 from credit_api.cli_support import CliError, Refused, emit
 from credit_api.cli_support import engine as open_engine
 from credit_api.db import now_utc
-from sync.offline import RECEIPT_FORMAT, OfflineUploadEnvelope, describe_validation_error
+from sync import passes
+from sync.offline import (
+    RECEIPT_FORMAT,
+    OfflineUploadEnvelope,
+    describe_validation_error,
+    key_fingerprint,
+)
 
 MAX_UPLOAD_FILE = 512 * 1024 * 1024
 
@@ -51,6 +59,11 @@ def add_commands(cmd: Any) -> None:
     s.add_argument("--device", type=int, required=True, metavar="N")
     s.add_argument("--reason", metavar="TEXT", help="why (shown by `devices list`)")
 
+    s = cmd("platform-key", "the key bundles and receipts are signed with, and its fingerprint "
+            "for a never-online kiosk's first bundle (`starkiosk import-bundle "
+            "--trust-fingerprint`)")
+    s.add_argument("--json", action="store_true")
+
     s = cmd("export-bundle", "write the signed site bundle a kiosk imports offline")
     s.add_argument("--venue", type=int, required=True, metavar="ID")
     s.add_argument("--out", type=Path, required=True, metavar="FILE")
@@ -59,6 +72,9 @@ def add_commands(cmd: Any) -> None:
     s.add_argument("file", type=Path, metavar="FILE")
     s.add_argument("--quarantine", type=Path, metavar="DIR",
                    help="copy a refused file here for review (it is never applied)")
+    s.add_argument("--receipt", type=Path, metavar="FILE",
+                   help="write the signed receipt to FILE (e.g. onto the stick, for the kiosk's "
+                   "从U盘导入) instead of standard output")
 
 
 def cmd_register_device(args: argparse.Namespace, out: TextIO) -> None:
@@ -159,7 +175,16 @@ def cmd_import_upload(args: argparse.Namespace, out: TextIO) -> None:
         _quarantine(args.quarantine, path, raw, exc.error, exc.detail)
         raise Refused(exc.error, f"{path} refused ({exc.error}): {exc.detail}; nothing was "
                       "imported", REFUSED_EXIT[exc.error]) from None
-    emit(out, signed)
+    if args.receipt is not None:
+        try:
+            args.receipt.write_text(json.dumps(signed, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"the upload was imported, but the receipt cannot be written to "
+                           f"{args.receipt} ({exc.strerror or exc}); import the file again "
+                           "(nothing changes twice) with another --receipt") from exc
+    else:
+        emit(out, signed)
     emit(sys.stderr, _facts(path, raw, envelope, device_id, receipt, closeouts, now))
 
 
@@ -176,7 +201,22 @@ def _facts(path: Path, raw: bytes, envelope: OfflineUploadEnvelope, device_id: i
             "imported_at": now.isoformat()}
 
 
+def cmd_platform_key(args: argparse.Namespace, out: TextIO) -> None:
+    """Print the current signing key's id and fingerprint, for the site admin to copy onto
+    paper or read out: a fresh kiosk trusts its first bundle only with it."""
+    with open_engine(args).begin() as conn:
+        key = keyring.current_key(conn, now=now_utc())
+    raw = passes.public_key_raw(key.private)
+    fp = key_fingerprint(raw)
+    if args.json:
+        emit(out, {"key_id": key.key_id, "fingerprint": fp,
+                   "public_key": base64.b64encode(raw).decode()})
+    else:
+        out.write(f"platform key {key.key_id}, fingerprint {fp}\n")
+
+
 HANDLERS = {
+    "platform-key": cmd_platform_key,
     "register-device": cmd_register_device, "revoke-device": cmd_revoke_device,
     "export-bundle": cmd_export_bundle, "import-upload": cmd_import_upload,
 }

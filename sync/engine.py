@@ -127,6 +127,7 @@ class SyncEngine:
         now = self.clock.now()
         with self.store.write():
             self.store.set_meta(META_LAST_ATTEMPT, to_iso(now))
+        self.client.pending = self.store.record_counts()["pending"]
         try:
             self._upload_records(result)
             self._upload_closeouts(result)
@@ -239,13 +240,7 @@ class SyncEngine:
     def _upload_closeouts(self, result: SyncResult) -> None:
         assert self.client is not None
         for row in self.store.pending_closeouts():
-            req = CloseoutRequest(
-                id=row["id"], session_id=row["session_id"],
-                trainer_pass_id=row["trainer_pass_id"], trainer_pass=row["trainer_pass"] or "",
-                removals=[RosterRemoval(**r) for r in json.loads(row["removals"])],
-                additions=[RosterAddition(**a) for a in json.loads(row["additions"])],
-                device_time=from_iso(row["device_time"]),
-            )
+            req = closeout_request(row)
             try:
                 response = self.client.closeout(req)
             except ApiFailure as failure:
@@ -268,8 +263,10 @@ class SyncEngine:
         an interrupted download resumes where it stopped."""
         assert self.client is not None
         trust = self.client.trust()
+        venue = self.client.device().venue  # its name, zone and number rule may change
         with self.store.write():
             self.store.replace_trust_keys(trust.keys)
+            self.store.put_venue(venue)
         fetchers = {
             "sessions": (self.client.sessions, self._apply_sessions),
             "registrations": (self.client.registrations, self._apply_registrations),
@@ -305,6 +302,17 @@ def upload_record(row: dict) -> UploadRecord:
         parent_id=row["parent_id"], pass_id=row["pass_id"], method=row["method"],
         walk_in=bool(row["walk_in"]), device_time=from_iso(row["device_time"]),
         clock_offset_ms=row["clock_offset_ms"],
+    )
+
+
+def closeout_request(row: dict) -> CloseoutRequest:
+    """A queued close-out as sent: over HTTP, or carried in a USB upload."""
+    return CloseoutRequest(
+        id=row["id"], session_id=row["session_id"],
+        trainer_pass_id=row["trainer_pass_id"], trainer_pass=row["trainer_pass"] or "",
+        removals=[RosterRemoval(**r) for r in json.loads(row["removals"])],
+        additions=[RosterAddition(**a) for a in json.loads(row["additions"])],
+        device_time=from_iso(row["device_time"]),
     )
 
 

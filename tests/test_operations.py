@@ -127,7 +127,8 @@ def test_export_upload_is_signed_over_the_canonical_text(live, signing_key, tmp_
                             [_pass(signing_key, p) for p in summary["parents"][:3]]))
     out = tmp_path / "usb" / "upload.json"
     result = usb.export_upload(cfg, store, out)
-    assert result == {"exported": str(out), "records": 3, "parked_not_exported": 0}
+    assert result == {"exported": str(out), "records": 3, "closeouts": 0,
+                      "parked_not_exported": 0}
     env = OfflineUploadEnvelope.model_validate_json(out.read_bytes())
     raw = json.loads(out.read_text(encoding="utf-8"))["upload"]
     key = Ed25519PublicKey.from_public_bytes(base64.b64decode(env.device_public_key))
@@ -174,7 +175,8 @@ def test_import_receipt_acknowledges_and_parks(live, signing_key, tmp_path):
     receipt.write_text(json.dumps(sign_document(doc, KIND_RECEIPT, signing_key.private,
                                                 signing_key.key_id)), encoding="utf-8")
     assert usb.import_receipt(cfg, store, receipt) == {"acknowledged": 1, "parked": 1,
-                                                       "ignored": 1, "replayed": False}
+                                                       "ignored": 1, "replayed": False,
+                                                       "closeouts": 0, "closeouts_parked": 0}
     items = outbox.parked_items(store)
     assert [(p.kind, p.reason, p.held) for p in items] == [("checkin", "unknown_parent", False)]
     assert outbox.unpark(store) == 1 and outbox.parked_items(store) == []

@@ -337,7 +337,8 @@ def test_a_receipt_touches_only_the_records_its_export_carried(exported, signing
     doc = sign_document(receipt(exported["sha"], results), KIND_RECEIPT, signing_key.private, 1)
     code, lines, err = _import(exported, "r.json", doc)
     assert code == 0, err
-    assert lines[0] == {"acknowledged": 1, "parked": 1, "ignored": 2, "replayed": False}
+    assert lines[0] == {"acknowledged": 1, "parked": 1, "ignored": 2, "replayed": False,
+                        "closeouts": 0, "closeouts_parked": 0}
     records = dict(state(exported["data"])["records"])
     assert records == {first: "acknowledged", second: "parked", exported["later"]: "pending"}
 

@@ -23,6 +23,7 @@ from credit_api.service.closeouts import closeout
 from credit_api.service.common import ApiError, _chunks, log
 from credit_api.service.devices import device_row
 from credit_api.service.feeds import registrations_page
+from credit_api.service.ledgers import load_ledger
 from credit_api.service.programme import _session_model, venue
 from credit_api.service.records import ingest
 from sync import passes
@@ -190,8 +191,21 @@ def import_offline_closeouts(conn: Connection, venue_id: int,
                                 now=req.device_time, source="usb")
             out.append({"id": req.id, "session_id": req.session_id,
                         "result": "repeated" if resp.repeated else "closed",
-                        "awards": len(resp.awards)})
+                        "awards": len(resp.awards), "held_back": resp.held_back,
+                        "response": resp.model_dump(mode="json"),
+                        "ledgers": _snapshots(conn, [a.parent_id for a in resp.awards])})
         except ApiError as exc:
             out.append({"id": req.id, "session_id": req.session_id, "result": "rejected",
                         "reason": exc.error, "detail": exc.detail})
+    return out
+
+
+def _snapshots(conn: Connection, parent_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Each awarded parent's stage and its tally now, for the kiosk's credit snapshot (what
+    an online kiosk learns from the registrations feed)."""
+    out = []
+    for pid in sorted(set(parent_ids)):
+        state = load_ledger(conn, pid)
+        out.append({"parent_id": pid, "stage": state.stage,
+                    "stage_credits": state.tallies.get(state.stage, 0)})
     return out

@@ -26,7 +26,7 @@ from kiosk.core.store import ImportSummary, Store, from_iso, to_iso
 from kiosk.core.store.catalogue import DEVICE_ID_META
 from kiosk.operations.common import OperationError
 from sync import credentials
-from sync.engine import upload_record
+from sync.engine import closeout_request, upload_record
 from sync.offline import (
     OFFLINE_UPLOAD_FORMAT,
     BundleError,
@@ -168,9 +168,13 @@ def export_upload(config: Config, store: Store, out_path: Path) -> dict[str, Any
     rows = store.unacknowledged_records()
     pending = [r for r in rows if r["state"] == "pending"]
     records = [json.loads(upload_record(r).model_dump_json()) for r in pending]
+    # Close-outs signed with a trainer's pass; one held for a pass (PIN) waits on the kiosk.
+    closeouts = [c for c in store.pending_closeouts() if c["trainer_pass"]]
     now = datetime.now(UTC)
     upload = {"format": OFFLINE_UPLOAD_FORMAT, "version": 1, "venue_id": venue["id"],
-              "exported_at": to_iso(now), "records": records}
+              "exported_at": to_iso(now), "records": records,
+              "closeouts": [json.loads(closeout_request(c).model_dump_json())
+                            for c in closeouts]}
     envelope = seal_upload(upload, credentials.device_key(config.data_dir), dev)
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -180,8 +184,9 @@ def export_upload(config: Config, store: Store, out_path: Path) -> dict[str, Any
     except OSError as exc:
         raise OperationError("cannot_write", f"cannot write {out_path}: {exc.strerror or exc}",
                              data=True) from exc
-    store.record_export(envelope["sha256"], dev, now, [r["id"] for r in pending])
-    return {"exported": str(out_path), "records": len(records),
+    store.record_export(envelope["sha256"], dev, now,
+                        [r["id"] for r in pending] + [c["id"] for c in closeouts])
+    return {"exported": str(out_path), "records": len(records), "closeouts": len(closeouts),
             "parked_not_exported": sum(r["state"] == "parked" for r in rows)}
 
 
@@ -233,10 +238,37 @@ def import_receipt(config: Config, store: Store, path: Path) -> dict[str, Any]:
             else:
                 acked.append(rid)
         n = store.acknowledge(acked, now)
+        closed, refused, ignored = _apply_closeouts(store, receipt, carried, now, ignored)
         store.note_receipt(digest, upload_sha256=receipt.upload_sha256,
                            device_id=receipt.device_id, imported_at=receipt.imported_at,
                            applied_at=now, acknowledged=n, parked=parked, ignored=ignored)
     if ignored:
         log.warning("receipt %s: %d result(s) for records export %s did not carry were ignored",
                     path, ignored, receipt.upload_sha256[:12])
-    return {"acknowledged": n, "parked": parked, "ignored": ignored, "replayed": False}
+    return {"acknowledged": n, "parked": parked, "ignored": ignored, "replayed": False,
+            "closeouts": closed, "closeouts_parked": refused}
+
+
+def _apply_closeouts(store: Store, receipt: UploadReceipt, carried: set[str], now: datetime,
+                     ignored: int) -> tuple[int, int, int]:
+    """The receipt's close-outs (inside write()): a close-out the platform applied is
+    acknowledged with its answer (what was held back shows on the admin screen) and its
+    parents' credit snapshots updated; a refused one is parked with the platform's reason.
+    Returns (acknowledged, parked, ignored so far)."""
+    closed = refused = 0
+    for c in receipt.closeouts:
+        cid = c.get("id")
+        if not isinstance(cid, str) or cid not in carried:
+            ignored += 1
+        elif c.get("result") in ("closed", "repeated") and isinstance(c.get("response"), dict):
+            store.acknowledge_closeout(cid, now, json.dumps(c["response"], ensure_ascii=False))
+            for led in c.get("ledgers") or []:
+                store.update_credit_snapshot(int(led["parent_id"]), int(led["stage"]),
+                                             int(led["stage_credits"]))
+            closed += 1
+        elif c.get("result") == "rejected":
+            store.park_closeout(cid, f"{c.get('reason') or 'rejected'}: {c.get('detail') or ''}")
+            refused += 1
+        else:
+            ignored += 1
+    return closed, refused, ignored

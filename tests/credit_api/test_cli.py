@@ -363,8 +363,11 @@ def test_signed_upload_with_enrolled_key_and_offline_closeout(
     facts = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert code == 0 and facts["signature"] == "enrolled_key"
     assert facts["accepted"] == 2 and receipt["device_id"] == device_id
-    assert receipt["closeouts"] == [{"id": closeout["id"], "session_id": sid, "result": "closed",
-                                     "awards": 1}]
+    [answer] = receipt["closeouts"]
+    assert {k: answer[k] for k in ("id", "session_id", "result", "awards", "held_back")} == {
+        "id": closeout["id"], "session_id": sid, "result": "closed", "awards": 1, "held_back": 0}
+    assert [a["parent_id"] for a in answer["response"]["awards"]] == [p1]
+    assert [led["parent_id"] for led in answer["ledgers"]] == [p1]
     after = lines(run(backend, "ledger", str(p1), "--json", monkeypatch=monkeypatch)[1])[0]
     assert sum(c["credits"] for c in after["credits"]) == \
         sum(c["credits"] for c in before["credits"]) + 2

@@ -216,7 +216,7 @@ def test_diagnostics_show_parked_reasons_log_tail_and_export(qtbot, ui_config, u
     out = screen.export_usb(tmp_path / "usb")
     envelope = json.loads(out.read_text(encoding="utf-8"))
     assert len(envelope["upload"]["records"]) == ui_store.record_counts()["pending"] == 2
-    assert "被拒收的 1 条不导出" in screen.diag_message.text()
+    assert "被拒收的 1 条不导出" in screen.usb.message.text()
 
 
 def test_settings_are_saved_and_signalled(qtbot, admin, ui_config):

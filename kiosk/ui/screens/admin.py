@@ -36,20 +36,19 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.core.store import Store, StoreError
-from kiosk.operations.common import OperationError
 from kiosk.operations.outbox import parked_items
-from kiosk.operations.usb import export_upload
 from kiosk.ui.pin import ask_new_pin, pin_is_set
 from kiosk.ui.staff.common import (
     SCREEN_STYLE,
     TOUCH_PX,
     arg,
     big_button,
-    export_dir,
     message_label,
     show_message,
     title_label,
 )
+from kiosk.ui.staff.held_back import held_back_text
+from kiosk.ui.staff.usb_panel import UsbPanel
 from sync import credentials, passes
 
 log = logging.getLogger(__name__)
@@ -109,6 +108,9 @@ class AdminScreen(QWidget):
         self.tabs.setStyleSheet(f"QTabBar::tab {{ min-height: {TOUCH_PX}px; padding: 0 28px; }}")
         self.tabs.addTab(self._build_settings(), self.tr("设置"))
         self.tabs.addTab(self._build_diagnostics(), self.tr("诊断"))
+        self.usb = UsbPanel(store, config, self)
+        self.usb.changed.connect(self.refresh)
+        self.tabs.addTab(self.usb, self.tr("U盘"))
         lay.addWidget(self.tabs, 1)
         self.load_settings()
         self.refresh()
@@ -261,11 +263,9 @@ class AdminScreen(QWidget):
         self.check_button.clicked.connect(self.check_database)
         self.sync_button = big_button(self.tr("立即同步"), page, name="sync_now")
         self.sync_button.clicked.connect(self.request_sync)
-        self.usb_button = big_button(self.tr("导出到U盘"), page, name="usb_export")
-        self.usb_button.clicked.connect(lambda: self.export_usb())
         self.refresh_button = big_button(self.tr("刷新"), page, name="refresh")
         self.refresh_button.clicked.connect(self.refresh)
-        for b in (self.check_button, self.sync_button, self.usb_button, self.refresh_button):
+        for b in (self.check_button, self.sync_button, self.refresh_button):
             row.addWidget(b)
         lay.addLayout(row)
         return page
@@ -296,7 +296,9 @@ class AdminScreen(QWidget):
             sync_line,
         ]
         if st.get("revoked"):
-            lines.append(arg(self.tr("✘ 平台已停用本机：%1"), st["revoked"]))
+            lines.append(self.tr(
+                "✘ 平台已停用本机：同步已停止，所有记录都保留在本机。请站点管理员联系平台，"
+                "重新注册本终端后，记录会自动上报。"))
         if st.get("clock_warning"):
             lines.append(self.tr("⚠ 本机时钟与平台相差较大，请校准时间。"))
         self.status_label.setText("\n".join(lines))
@@ -316,9 +318,14 @@ class AdminScreen(QWidget):
         """(kind, class, time, reason) for every parked record and close-out, as shown."""
         kinds = {"checkin": self.tr("签到"), "checkout": self.tr("签退"), "closeout": self.tr("结课")}
         held = self.tr("用培训师密码结课，等待扫描培训师码确认")
-        return [(kinds.get(p.kind, p.kind), str(p.session_id), self._when(p.device_time),
+        rows = [(kinds.get(p.kind, p.kind), str(p.session_id), self._when(p.device_time),
                  held if p.held else p.reason or "—")
                 for p in parked_items(self.store)]
+        # Corrections the platform held back from close-outs it applied: the rest of each class
+        # got its credits; these need someone at the platform.
+        rows += [(self.tr("结课更正未处理"), str(h["session_id"]), "", held_back_text(h))
+                 for h in self.store.held_back_corrections()]
+        return rows
 
     def _fill_parked(self) -> None:
         rows = self.parked_rows()
@@ -346,27 +353,8 @@ class AdminScreen(QWidget):
             return
         show_message(self.diag_message, "notice", self.tr("正在同步……完成后请按“刷新”查看结果。"))
 
-    def _why(self, exc: OperationError) -> str:
-        """An operation's refusal in the screen's language (the log keeps the English)."""
-        words = {
-            "no_venue": self.tr("本机还没有场地数据：请先导入场地数据包或注册本终端。"),
-            "cannot_write": self.tr("无法写入文件：请检查U盘是否插好、是否还有空间。"),
-        }
-        return words.get(exc.reason, str(exc))
-
     def export_usb(self, directory: Path | None = None) -> Path | None:
-        """Write every unsent record to a signed file (``starkiosk export-upload``)."""
-        folder = directory or export_dir(self.config.data_dir)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"starkiosk-upload-{stamp}.json"
-        try:
-            result = export_upload(self.config, self.store, path)
-        except OperationError as exc:
-            log.error("USB export failed: %s", exc)
-            show_message(self.diag_message, "error", arg(self.tr("导出失败：%1"), self._why(exc)))
-            return None
-        self.last_export = path
-        show_message(self.diag_message, "ok", arg(
-            self.tr("已导出 %1 条待上报记录到 %2（被拒收的 %3 条不导出）。请把文件交给平台导入。"),
-            result["records"], str(path), result["parked_not_exported"]))
+        """Write every unsent record and close-out to a signed file (the USB page's export)."""
+        path = self.usb.export(directory)
+        self.last_export = self.usb.last_export
         return path

@@ -6,11 +6,12 @@ the only signal: every coloured status also carries a symbol and words.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from kiosk.operations.drives import removable_drives
 
 TEXT_PX = 26
 TITLE_PX = 34
@@ -74,16 +75,8 @@ def show_message(label: QLabel, kind: str, text: str) -> None:
 
 
 def removable_media_dirs() -> list[Path]:
-    """Mounted USB sticks we can write to (Linux desktop mount points), newest first."""
-    user = os.environ.get("USER") or os.environ.get("USERNAME") or ""
-    found: list[Path] = []
-    for base in (Path("/media") / user, Path("/run/media") / user):
-        try:
-            children = [p for p in base.iterdir() if p.is_dir() and os.access(p, os.W_OK)]
-        except OSError:
-            continue
-        found += sorted(children, key=lambda p: p.stat().st_mtime, reverse=True)
-    return found
+    """Mounted USB sticks we can write to, newest first (:mod:`kiosk.operations.drives`)."""
+    return [d.path for d in removable_drives(writable=True)]
 
 
 def export_dir(data_dir: Path) -> Path:
