@@ -101,6 +101,9 @@ class ApiClient:
         self.http.verify = ca_bundle or True
         self.http.headers["User-Agent"] = f"starkiosk/{__version__}"
         self.last_offset_ms: int | None = None
+        #: Records this kiosk still has to send, reported on every authenticated request
+        #: (``X-Starkiosk-Pending``) so the platform's ``devices list`` shows who is behind.
+        self.pending: int | None = None
 
     def close(self) -> None:
         self.http.close()
@@ -112,6 +115,8 @@ class ApiClient:
             if not self.token:
                 raise ApiFailure(Disposition.FATAL, "this kiosk is not enrolled")
             headers["Authorization"] = f"Device {self.token}"
+            if self.pending is not None:
+                headers["X-Starkiosk-Pending"] = str(max(0, self.pending))
         if body is not None:
             headers["Content-Type"] = "application/json"
         data = body.model_dump_json() if body is not None else None
