@@ -25,6 +25,7 @@ from credit_api.cli_support import emit as _emit
 from credit_api.cli_support import engine as _engine
 from credit_api.cli_usb import REFUSED_EXIT
 from credit_api.db import now_utc
+from sync.parent_numbers import display_number
 from sync.passes import Role
 
 log = logging.getLogger("credit_api")
@@ -166,12 +167,11 @@ def cmd_issue_pass(args: argparse.Namespace, out: TextIO) -> None:
         else:
             out.write(text + "\n")
         if args.png:
-            _write_png(text, args.png if len(issued) == 1
-                       else args.png.with_name(f"{args.png.stem}-{holder}{args.png.suffix or '.png'}"))
-
-
-def _write_png(text: str, path: Path) -> None:
-    cli_devices.write_qr_png(text, path)
+            # A parent's card carries the number people type (check digit included).
+            caption = display_number(holder) if role is Role.PARENT else None
+            path = args.png if len(issued) == 1 else args.png.with_name(
+                f"{args.png.stem}-{holder}{args.png.suffix or '.png'}")
+            cli_devices.write_qr_png(text, path, caption=caption)
 
 
 def cmd_revoke_pass(args: argparse.Namespace, out: TextIO) -> None:

@@ -28,6 +28,7 @@ from credit_api.cli_support import CliError, emit
 from credit_api.cli_support import engine as open_engine
 from credit_api.db import now_utc
 from credit_api.service.devices import list_devices
+from sync import qr_image
 
 #: The scheme and path the kiosk's first-run screen recognises (kiosk.ui.screens.first_run).
 ENROL_QR_PREFIX = "starkiosk:enrol?"
@@ -185,22 +186,10 @@ def _qr_matrix(text: str) -> list[list[bool]]:
     return [list(row) for row in qr.get_matrix()]
 
 
-def write_qr_png(text: str, path: Path, box: int = 8) -> None:
+def write_qr_png(text: str, path: Path, box: int = 8, *, caption: str | None = None) -> None:
     """``text`` as a QR code PNG (error correction M, the 4-module quiet zone), written whole
-    or not at all."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box, border=4)
-    qr.add_data(text)
-    qr.make(fit=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        qr.make_image().save(str(tmp), format="PNG")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    or not at all; ``caption`` under it (a parent's number as printed)."""
+    qr_image.write_qr_png(text, path, caption=caption, box=box)
 
 
 # -- The printable sheet ------------------------------------------------------------------------

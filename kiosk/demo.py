@@ -299,9 +299,12 @@ def _write_pass_cards(folder: Path, parents: list[str], trainer: str) -> None:
     """QR images to scan by hand in the demo (a USB scanner pointed at the screen, or a phone):
     a few parents' passes and the trainer's pass that closes the class."""
     from kiosk.core.qr import render_png
+    from sync import passes
+    from sync.parent_numbers import display_number
 
-    for i, text in enumerate(parents, 1):
-        render_png(text, folder / f"parent-{i}.png")
+    for i, text in enumerate(parents, 1):  # each card carries the number a volunteer types
+        number = display_number(passes.parse(text)[0].parent_id)
+        render_png(text, folder / f"parent-{i}.png", caption=number)
     render_png(trainer, folder / "trainer.png")
     (folder / "README.txt").write_text(
         "演示用的星级家长码 / demo passes (made by starkiosk --demo; safe to delete)\n"

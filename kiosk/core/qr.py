@@ -7,6 +7,8 @@ from pathlib import Path
 import qrcode
 import qrcode.constants
 
+from sync.qr_image import write_qr_png
+
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 
 
@@ -18,7 +20,6 @@ def make_qr(text: str) -> qrcode.QRCode:
     return qr
 
 
-def render_png(text: str, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    make_qr(text).make_image().save(str(out))
-    return out
+def render_png(text: str, out: Path, *, caption: str | None = None) -> Path:
+    """A pass as a PNG; ``caption`` (a parent's number as printed) under the symbol."""
+    return write_qr_png(text, out, caption=caption)
