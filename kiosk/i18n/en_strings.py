@@ -319,4 +319,74 @@ EN: dict[str | tuple[str, str], str] = {
     "被拒收 %1": "%1 parked",
     "上次同步 %1": "last sync %1",
     "⚠ 时钟偏差大": "⚠ Clock is off",
+    # -- held-back corrections (kiosk/ui/staff/held_back.py) --
+    "家长编号 %1 不存在：请核对后在平台补录。":
+        "Parent number %1 does not exist: check it, then add the parent on the platform.",
+    "家长编号 %1 未报名本课，超过现场补录人数上限：如确实到场，请在平台补录。":
+        "Parent number %1 is not registered and the class's walk-in limit was reached: if they "
+        "attended, add them on the platform.",
+    "签到记录 %1 平台尚未收到，未能删除：请先同步，再在平台删除。":
+        "Check-in %1 has not reached the platform, so it was not removed: sync first, then "
+        "remove it on the platform.",
+    "签到记录 %1 不属于本课，未作更改：请在平台核对。":
+        "Check-in %1 is not of this class; nothing was changed: check it on the platform.",
+    "平台未处理这项更正（%1）：请联系站点管理员。":
+        "The platform did not apply this correction (%1): please call the site admin.",
+    "其余学员的积分已发放；以下 %1 项更正平台未处理：":
+        "Everyone else's credits were released; the platform did not apply these %1 corrections:",
+    "已签核并锁定，平台已收到，积分已发放；有几项更正平台未处理，见下方。":
+        "Signed off and locked; the platform has it and the credits were released. A few "
+        "corrections were not applied; see below.",
+    "结课更正未处理": "Close-out correction not applied",
+    "✘ 平台已停用本机：同步已停止，所有记录都保留在本机。请站点管理员联系平台，重新注册本终端后，记录会自动上报。":
+        "✘ The platform has revoked this kiosk: sync has stopped and every record is kept here. "
+        "Ask the site admin to contact the platform; once the kiosk is enrolled again, the "
+        "records are sent.",
+    "U盘": "USB stick",
+    # -- USB page (kiosk/ui/staff/usb_panel.py) --
+    "没有网络的站点：把待上报的记录和结课导出到U盘，交给平台导入；平台的回执和新的场地数据包拷回U盘后，在这里导入。":
+        "For a site without a network: export the unsent records and close-outs to a USB "
+        "stick for the platform to import; when the platform's receipt and a new site bundle "
+        "are back on the stick, import them here.",
+    "从U盘导入": "Import from USB stick",
+    "选择U盘": "Choose the USB stick",
+    "插着好几个U盘，用哪一个？": "Several USB sticks are plugged in. Which one?",
+    "%1（剩余 %2 MB）": "%1 (%2 MB free)",
+    "没有找到U盘：请插入U盘，等几秒钟再按一次。":
+        "No USB stick found: plug one in, wait a few seconds and press again.",
+    "已取消，没有导出或导入。": "Cancelled; nothing was exported or imported.",
+    "已把 %1 条待上报记录和 %2 次结课导出到U盘“%3”的文件 %4（被拒收的 %5 条不导出）。请把U盘交给平台导入，再把平台的回执拷回U盘带回来。":
+        "Exported %1 unsent records and %2 close-outs to the USB stick \"%3\" as %4 (the %5 "
+        "refused ones are not exported). Take the stick to the platform for import, and bring "
+        "the platform's receipt back on it.",
+    "导入失败：%1": "Import failed: %1",
+    "U盘上没有平台的文件（场地数据包或回执），没有导入任何东西。":
+        "The stick has no files from the platform (site bundle or receipt); nothing was imported.",
+    "已导入场地数据包 %1：%2，%3 个课程，%4 条报名。":
+        "Imported the site bundle %1: %2, %3 classes, %4 registrations.",
+    "回执 %1 以前已导入过，没有变化。": "The receipt %1 was imported before; nothing changed.",
+    "已导入平台回执 %1：确认 %2 条记录、%3 次结课；平台拒收 %4 条记录、%5 次结课（见下方“被拒收”）。":
+        "Imported the platform's receipt %1: %2 records and %3 close-outs confirmed; the "
+        "platform refused %4 records and %5 close-outs (see the refused list).",
+    "%1 是较旧的场地数据包，已跳过。": "%1 is an older site bundle; skipped.",
+    "%1 未导入：%2": "%1 was not imported: %2",
+    "平台还不认识本机：请在命令行运行 starkiosk device-key，把显示的密钥交给平台管理员登记，再导入新的场地数据包。":
+        "The platform does not know this kiosk yet: run starkiosk device-key at the PC, give "
+        "the key it shows to the platform admin to register, then import the new site bundle.",
+    "无法读取U盘：请拔下重插后再试。": "Cannot read the USB stick: unplug it, plug it in again and retry.",
+    "场地数据包文件损坏或格式不对：请向平台重新要一份。":
+        "The site bundle is damaged or not a site bundle: ask the platform for a new copy.",
+    "场地数据包的签名不对（被改动过，或不是本平台发的）：没有导入。":
+        "The site bundle's signature is wrong (changed, or not from this platform): not imported.",
+    "本机还不信任任何平台密钥：第一个场地数据包要在命令行用 starkiosk import-bundle 文件 --trust-fingerprint 指纹 导入。":
+        "This kiosk trusts no platform key yet: import the first site bundle at the PC with "
+        "starkiosk import-bundle FILE --trust-fingerprint FINGERPRINT.",
+    "这是较旧的场地数据包：请用平台最新导出的。":
+        "This is an older site bundle: use the newest one from the platform.",
+    "回执文件损坏或格式不对：请向平台重新要一份。":
+        "The receipt is damaged or not a receipt: ask the platform for a new copy.",
+    "回执的签名不对（被改动过，或不是本平台发的）：没有导入。":
+        "The receipt's signature is wrong (changed, or not from this platform): not imported.",
+    "这张回执不是本机导出的文件的回执：没有导入。":
+        "This receipt is not for a file this kiosk exported: not imported.",
 }

@@ -20,6 +20,10 @@
             <translation>Diagnostics</translation>
         </message>
         <message>
+            <source>U盘</source>
+            <translation>USB stick</translation>
+        </message>
+        <message>
             <source>平台地址</source>
             <translation>Platform address</translation>
         </message>
@@ -140,10 +144,6 @@
             <translation>Sync now</translation>
         </message>
         <message>
-            <source>导出到U盘</source>
-            <translation>Export to USB stick</translation>
-        </message>
-        <message>
             <source>刷新</source>
             <translation>Refresh</translation>
         </message>
@@ -172,10 +172,6 @@
             <translation>Close-outs: pending %1 · uploaded %2 · parked or unconfirmed %3</translation>
         </message>
         <message>
-            <source>✘ 平台已停用本机：%1</source>
-            <translation>✘ The platform has disabled this kiosk: %1</translation>
-        </message>
-        <message>
             <source>⚠ 本机时钟与平台相差较大，请校准时间。</source>
             <translation>⚠ This kiosk's clock is far from the platform's; please set the time.</translation>
         </message>
@@ -200,6 +196,14 @@
             <translation>Close-out</translation>
         </message>
         <message>
+            <source>✘ 平台已停用本机：同步已停止，所有记录都保留在本机。请站点管理员联系平台，重新注册本终端后，记录会自动上报。</source>
+            <translation>✘ The platform has revoked this kiosk: sync has stopped and every record is kept here. Ask the site admin to contact the platform; once the kiosk is enrolled again, the records are sent.</translation>
+        </message>
+        <message>
+            <source>结课更正未处理</source>
+            <translation>Close-out correction not applied</translation>
+        </message>
+        <message>
             <source>数据库检查未通过：%1</source>
             <translation>Database check failed: %1</translation>
         </message>
@@ -214,22 +218,6 @@
         <message>
             <source>正在同步……完成后请按“刷新”查看结果。</source>
             <translation>Syncing… press “Refresh” to see the result.</translation>
-        </message>
-        <message>
-            <source>本机还没有场地数据：请先导入场地数据包或注册本终端。</source>
-            <translation>This kiosk has no venue yet: import a site bundle or enrol it first.</translation>
-        </message>
-        <message>
-            <source>无法写入文件：请检查U盘是否插好、是否还有空间。</source>
-            <translation>Cannot write the file: check that the USB stick is in and has room.</translation>
-        </message>
-        <message>
-            <source>导出失败：%1</source>
-            <translation>Export failed: %1</translation>
-        </message>
-        <message>
-            <source>已导出 %1 条待上报记录到 %2（被拒收的 %3 条不导出）。请把文件交给平台导入。</source>
-            <translation>Exported %1 pending records to %2 (%3 parked records not exported). Give the file to the platform to import.</translation>
         </message>
     </context>
     <context>
@@ -353,6 +341,10 @@
         <message>
             <source>平台没有接受这次结课：%1。请联系站点管理员。</source>
             <translation>The platform did not accept this close-out: %1. Please contact the site admin.</translation>
+        </message>
+        <message>
+            <source>已签核并锁定，平台已收到，积分已发放；有几项更正平台未处理，见下方。</source>
+            <translation>Signed off and locked; the platform has it and the credits were released. A few corrections were not applied; see below.</translation>
         </message>
         <message>
             <source>已签核并锁定，平台已收到，积分已发放。</source>
@@ -999,6 +991,121 @@
         <message>
             <source>⚠ 时钟偏差大</source>
             <translation>⚠ Clock is off</translation>
+        </message>
+    </context>
+    <context>
+        <name>UsbPanel</name>
+        <message>
+            <source>没有网络的站点：把待上报的记录和结课导出到U盘，交给平台导入；平台的回执和新的场地数据包拷回U盘后，在这里导入。</source>
+            <translation>For a site without a network: export the unsent records and close-outs to a USB stick for the platform to import; when the platform's receipt and a new site bundle are back on the stick, import them here.</translation>
+        </message>
+        <message>
+            <source>导出到U盘</source>
+            <translation>Export to USB stick</translation>
+        </message>
+        <message>
+            <source>从U盘导入</source>
+            <translation>Import from USB stick</translation>
+        </message>
+        <message>
+            <source>选择U盘</source>
+            <translation>Choose the USB stick</translation>
+        </message>
+        <message>
+            <source>插着好几个U盘，用哪一个？</source>
+            <translation>Several USB sticks are plugged in. Which one?</translation>
+        </message>
+        <message>
+            <source>%1（剩余 %2 MB）</source>
+            <translation>%1 (%2 MB free)</translation>
+        </message>
+        <message>
+            <source>没有找到U盘：请插入U盘，等几秒钟再按一次。</source>
+            <translation>No USB stick found: plug one in, wait a few seconds and press again.</translation>
+        </message>
+        <message>
+            <source>已取消，没有导出或导入。</source>
+            <translation>Cancelled; nothing was exported or imported.</translation>
+        </message>
+        <message>
+            <source>导出失败：%1</source>
+            <translation>Export failed: %1</translation>
+        </message>
+        <message>
+            <source>已把 %1 条待上报记录和 %2 次结课导出到U盘“%3”的文件 %4（被拒收的 %5 条不导出）。请把U盘交给平台导入，再把平台的回执拷回U盘带回来。</source>
+            <translation>Exported %1 unsent records and %2 close-outs to the USB stick "%3" as %4 (the %5 refused ones are not exported). Take the stick to the platform for import, and bring the platform's receipt back on it.</translation>
+        </message>
+        <message>
+            <source>导入失败：%1</source>
+            <translation>Import failed: %1</translation>
+        </message>
+        <message>
+            <source>U盘上没有平台的文件（场地数据包或回执），没有导入任何东西。</source>
+            <translation>The stick has no files from the platform (site bundle or receipt); nothing was imported.</translation>
+        </message>
+        <message>
+            <source>已导入场地数据包 %1：%2，%3 个课程，%4 条报名。</source>
+            <translation>Imported the site bundle %1: %2, %3 classes, %4 registrations.</translation>
+        </message>
+        <message>
+            <source>回执 %1 以前已导入过，没有变化。</source>
+            <translation>The receipt %1 was imported before; nothing changed.</translation>
+        </message>
+        <message>
+            <source>已导入平台回执 %1：确认 %2 条记录、%3 次结课；平台拒收 %4 条记录、%5 次结课（见下方“被拒收”）。</source>
+            <translation>Imported the platform's receipt %1: %2 records and %3 close-outs confirmed; the platform refused %4 records and %5 close-outs (see the refused list).</translation>
+        </message>
+        <message>
+            <source>%1 是较旧的场地数据包，已跳过。</source>
+            <translation>%1 is an older site bundle; skipped.</translation>
+        </message>
+        <message>
+            <source>%1 未导入：%2</source>
+            <translation>%1 was not imported: %2</translation>
+        </message>
+        <message>
+            <source>本机还没有场地数据：请先导入场地数据包或注册本终端。</source>
+            <translation>This kiosk has no venue yet: import a site bundle or enrol it first.</translation>
+        </message>
+        <message>
+            <source>平台还不认识本机：请在命令行运行 starkiosk device-key，把显示的密钥交给平台管理员登记，再导入新的场地数据包。</source>
+            <translation>The platform does not know this kiosk yet: run starkiosk device-key at the PC, give the key it shows to the platform admin to register, then import the new site bundle.</translation>
+        </message>
+        <message>
+            <source>无法写入文件：请检查U盘是否插好、是否还有空间。</source>
+            <translation>Cannot write the file: check that the USB stick is in and has room.</translation>
+        </message>
+        <message>
+            <source>无法读取U盘：请拔下重插后再试。</source>
+            <translation>Cannot read the USB stick: unplug it, plug it in again and retry.</translation>
+        </message>
+        <message>
+            <source>场地数据包文件损坏或格式不对：请向平台重新要一份。</source>
+            <translation>The site bundle is damaged or not a site bundle: ask the platform for a new copy.</translation>
+        </message>
+        <message>
+            <source>场地数据包的签名不对（被改动过，或不是本平台发的）：没有导入。</source>
+            <translation>The site bundle's signature is wrong (changed, or not from this platform): not imported.</translation>
+        </message>
+        <message>
+            <source>本机还不信任任何平台密钥：第一个场地数据包要在命令行用 starkiosk import-bundle 文件 --trust-fingerprint 指纹 导入。</source>
+            <translation>This kiosk trusts no platform key yet: import the first site bundle at the PC with starkiosk import-bundle FILE --trust-fingerprint FINGERPRINT.</translation>
+        </message>
+        <message>
+            <source>这是较旧的场地数据包：请用平台最新导出的。</source>
+            <translation>This is an older site bundle: use the newest one from the platform.</translation>
+        </message>
+        <message>
+            <source>回执文件损坏或格式不对：请向平台重新要一份。</source>
+            <translation>The receipt is damaged or not a receipt: ask the platform for a new copy.</translation>
+        </message>
+        <message>
+            <source>回执的签名不对（被改动过，或不是本平台发的）：没有导入。</source>
+            <translation>The receipt's signature is wrong (changed, or not from this platform): not imported.</translation>
+        </message>
+        <message>
+            <source>这张回执不是本机导出的文件的回执：没有导入。</source>
+            <translation>This receipt is not for a file this kiosk exported: not imported.</translation>
         </message>
     </context>
 </TS>
