@@ -115,6 +115,10 @@ def _add_trainer_commands(cmd: Callable[[str, str], argparse.ArgumentParser]) ->
     s.add_argument("cap", type=int, metavar="N")
     s.add_argument("--session", type=int, metavar="ID", help="for this class only")
 
+    s = cmd("legacy-parent-numbers", "whether kiosks still take parent numbers typed without "
+            "their check digit (on until every card shows the new number)")
+    s.add_argument("state", choices=["on", "off"])
+
     s = cmd("trainer-pass-report", "trainer passes used on two devices or at two venues a day")
     s.add_argument("--since", metavar="YYYY-MM-DD", help="first day (default: a week ago)")
     s.add_argument("--json", action="store_true")
@@ -221,6 +225,13 @@ def cmd_set_walk_in_cap(args: argparse.Namespace, out: TextIO) -> None:
     _emit(out, {"walk_in_cap": args.cap, "session_id": args.session})
 
 
+def cmd_legacy_parent_numbers(args: argparse.Namespace, out: TextIO) -> None:
+    """Kiosks learn it at their next sync (online) or from the next site bundle (USB)."""
+    with _engine(args).begin() as conn:
+        svc.set_setting(conn, "legacy_parent_numbers", "true" if args.state == "on" else "false")
+    _emit(out, {"legacy_parent_numbers": args.state == "on"})
+
+
 def cmd_trainer_pass_report(args: argparse.Namespace, out: TextIO) -> None:
     since = args.since or (now_utc() - timedelta(days=7)).date().isoformat()
     with _engine(args).begin() as conn:
@@ -250,6 +261,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         "issue-pass": cmd_issue_pass, "revoke-pass": cmd_revoke_pass, "ledger": cmd_ledger,
         "report": cmd_report, "authorise-trainer": cmd_authorise_trainer,
         "set-walk-in-cap": cmd_set_walk_in_cap, "trainer-pass-report": cmd_trainer_pass_report,
+        "legacy-parent-numbers": cmd_legacy_parent_numbers,
         **cli_usb.HANDLERS,
     }
     try:

@@ -64,3 +64,26 @@ def test_the_kiosk_reports_how_many_records_it_still_has_to_send(tmp_path, monke
             assert reported() == 0
     finally:
         platform.stop()
+
+
+def test_the_platform_admin_switches_legacy_numbers_off(tmp_path, monkeypatch):
+    pytest.importorskip("sqlalchemy")
+    import io
+
+    from credit_api import cli
+    from credit_api import db as cdb
+    from credit_api import service as svc
+
+    monkeypatch.setenv("STARKIOSK_CREDIT_DATA_DIR", str(tmp_path / "platform"))
+    db = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    assert cli.main(["init-demo", "--db", db], out=io.StringIO()) == 0
+    engine = cdb.make_engine(db)
+    try:
+        with engine.begin() as conn:
+            venue_id = conn.execute(cdb.venues.select()).first().id
+            assert svc.venue(conn, venue_id).legacy_parent_numbers is True
+        assert cli.main(["legacy-parent-numbers", "off", "--db", db], out=io.StringIO()) == 0
+        with engine.begin() as conn:
+            assert svc.venue(conn, venue_id).legacy_parent_numbers is False
+    finally:
+        engine.dispose()
