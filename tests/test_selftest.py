@@ -38,8 +38,14 @@ def test_fresh_folder_passes_with_warnings(tmp_path: Path) -> None:
     assert (tmp_path / "kiosk.db").exists()  # opened or created in the data folder
     assert checks["trust list"]["status"] == "warn"
     assert "not enrolled yet" in checks["trust list"]["detail"]
-    for name in ("decoder", "frames", "translations", "sounds", "qt"):
+    for name in ("decoder", "frames", "translations", "qt"):
         assert checks[name]["status"] == "ok", checks[name]
+    # Sound: ready on this PC's audio output, or a warning when it has none (a CI runner).
+    sound = checks["sounds"]
+    if sound["status"] == "ok":
+        assert "ready to play on" in sound["detail"], sound
+    else:
+        assert sound["status"] == "warn" and "no audio output" in sound["detail"], sound
 
 
 def test_enrolled_kiosk_reports_its_keys(tmp_path: Path, signing_key: SigningKey) -> None:
@@ -92,6 +98,28 @@ def test_damaged_sound_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     checks = by_name(selftest.run_checks(tmp_path / "data", camera="none").to_json())
     assert checks["sounds"]["status"] == "fail"
     assert "not a valid WAV" in checks["sounds"]["detail"]
+
+
+def test_no_audio_output_is_a_warning_not_ok(tmp_path: Path) -> None:
+    """Qt then loads every sound as Error ("format not supported"): nothing would be heard, and the
+    self-test says so instead of "ok"."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path / 'no-such-socket'}",
+           "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_RUNTIME_DIR": str(tmp_path), "PULSE_RUNTIME_PATH": str(tmp_path)}
+    script = ("import json, sys\nfrom pathlib import Path\nfrom kiosk import selftest\n"
+              "r = selftest.run_checks(Path(sys.argv[1]), camera='none').to_json()\n"
+              "print(json.dumps([c for c in r['checks'] if c['name'] == 'sounds'][0]))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data")], env=env,
+                          capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    sound = json.loads(done.stdout.strip().splitlines()[-1])
+    assert sound["status"] == "warn", sound
+    assert "no audio output" in sound["detail"] and "silent" in sound["detail"]
 
 
 def test_wrong_translation_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

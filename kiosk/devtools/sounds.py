@@ -2,7 +2,11 @@
 
 Distinct by shape, not just pitch, so they can be told apart by people who hear poorly:
 success rises (two bright notes), warning is two even mid beeps, failure falls and buzzes.
-Mono, 16-bit, 22.05 kHz, a few kilobytes each; made by the project, CC0.
+Made by the project, CC0.
+
+The format is the one audio outputs prefer, so nothing is resampled or remixed on the way:
+16-bit signed PCM, little endian, 48 kHz, stereo (the same samples in both channels) — PulseAudio's
+and most sound cards' own format.  QSoundEffect plays PCM WAV only.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-RATE = 22_050
+RATE = 48_000
+CHANNELS = 2
+SAMPLE_WIDTH = 2  # bytes: 16-bit signed PCM
 
 
 def _tone(freq: float, seconds: float, *, harmonics: tuple[float, ...] = (1.0,),
@@ -52,11 +58,12 @@ SOUNDS = {"success": success, "warning": warning, "failure": failure}
 
 def write_wav(samples: np.ndarray, path: Path) -> None:
     pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    frames = np.repeat(pcm[:, None], CHANNELS, axis=1)  # interleaved L R L R …
     with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
+        w.setnchannels(CHANNELS)
+        w.setsampwidth(SAMPLE_WIDTH)
         w.setframerate(RATE)
-        w.writeframes(pcm.tobytes())
+        w.writeframes(frames.tobytes())
 
 
 def make_sounds(out_dir: Path) -> list[Path]:

@@ -37,6 +37,10 @@ def check_decoder(ctx: _Context) -> str:
 
 
 def check_sounds(ctx: _Context) -> str:
+    """The three sound files are valid WAVs, there is an audio output, and Qt loads each sound for
+    it: ``QSoundEffect.status()`` must end ``Ready``.  (Without an output Qt ends ``Error`` and logs
+    "playback of this format is not supported on the selected audio device" — the old check said
+    "ok" there, and nothing was heard.)  No audio output is a warning: the kiosk works, silently."""
     from kiosk.assets import asset_path
 
     lengths = []
@@ -53,11 +57,28 @@ def check_sounds(ctx: _Context) -> str:
             raise CheckFailed(f"{name}.wav is empty")
         lengths.append(f"{name} {frames / rate:.2f} s")
     try:
-        from PySide6.QtMultimedia import QSoundEffect  # noqa: F401
+        from PySide6.QtMultimedia import QMediaDevices
     except ImportError as exc:
         raise CheckWarning(f"sound files ok ({', '.join(lengths)}) but Qt Multimedia is "
                            f"missing, so the kiosk will be silent: {exc}") from exc
-    return f"{', '.join(lengths)}; Qt Multimedia present"
+    _qt_app()
+    from kiosk.services.sounds import SoundService
+
+    device = QMediaDevices.defaultAudioOutput()
+    if device.isNull() or not QMediaDevices.audioOutputs():
+        raise CheckWarning(f"sound files ok ({', '.join(lengths)}) but there is no audio output "
+                           "(no speakers, or the sound service is not running): the kiosk will "
+                           "be silent")
+    service = SoundService(volume=0)
+    try:
+        states = service.statuses(timeout=3.0)
+    finally:
+        service.deleteLater()
+    bad = [f"{n} ({s})" for n, s in states.items() if s != "ready"]
+    if bad:
+        raise CheckFailed(f"Qt cannot play {', '.join(bad)} on {device.description()!r}: the "
+                          "kiosk would be silent; reinstall the kiosk or choose another output")
+    return f"{', '.join(lengths)}; ready to play on {device.description()!r}"
 
 
 def check_frames(ctx: _Context) -> str:

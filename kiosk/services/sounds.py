@@ -7,8 +7,9 @@ unavailable — a CI runner, a PC without speakers — every call is a silent no
 from __future__ import annotations
 
 import logging
+import time
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, QUrl
 
 from kiosk.core.rules import Severity
 
@@ -30,11 +31,16 @@ class SoundService(QObject):
 
     def _load(self) -> None:
         try:
-            from PySide6.QtMultimedia import QSoundEffect
+            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
             from kiosk.assets import asset_path
         except ImportError as exc:  # pragma: no cover - the Addons wheel is missing
             log.info("no sounds: %s", exc)
+            return
+        if QMediaDevices.defaultAudioOutput().isNull():
+            # Qt would load each sound, end in Error and log "format not supported"; say why.
+            log.warning("no audio output (no speakers, or the sound service is not running): "
+                        "the kiosk is silent")
             return
         for name in NAMES.values():
             try:
@@ -46,6 +52,25 @@ class SoundService(QObject):
             effect.setSource(QUrl.fromLocalFile(str(path)))
             effect.setVolume(self.volume / 100)
             self._effects[name] = effect
+
+    def statuses(self, timeout: float = 3.0) -> dict[str, str]:
+        """Each sound's state once Qt has tried to load it: ``ready``, ``error`` (the audio device
+        refuses it, or there is no device), ``loading`` (still not settled after ``timeout``
+        seconds) or ``missing`` (no file / no Qt Multimedia).  Runs the event loop meanwhile."""
+        from PySide6.QtMultimedia import QSoundEffect
+
+        unsettled = (QSoundEffect.Status.Null, QSoundEffect.Status.Loading)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and any(
+                e.status() in unsettled for e in self._effects.values()):  # type: ignore[attr-defined]
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
+        words = {QSoundEffect.Status.Ready: "ready", QSoundEffect.Status.Error: "error"}
+        return {name: words.get(self._effects[name].status(), "loading")  # type: ignore[attr-defined]
+                if name in self._effects else "missing" for name in NAMES.values()}
+
+    def is_playing(self) -> bool:
+        return any(e.isPlaying() for e in self._effects.values())  # type: ignore[attr-defined]
 
     def set_volume(self, volume: int) -> None:
         self.volume = max(0, min(100, volume))
