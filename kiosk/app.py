@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QRect, QSize, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, default_data_dir
@@ -108,8 +108,13 @@ class Kiosk:
 def build(config: Config, *, clock: Clock | None = None, camera: bool = True,
           source_spec: str | None = None, switch: LoopbackSwitch | None = None,
           sync_interval_s: float | None = None, sounds: bool = True, card_ms: int | None = None,
-          crash_return_ms: int = 8000, start_demo: Callable[[], None] | None = None) -> Kiosk:
-    """Store → services → window, not shown and with no event loop (tests use this directly)."""
+          crash_return_ms: int = 8000, start_demo: Callable[[], None] | None = None,
+          available: QRect | QSize | None = None) -> Kiosk:
+    """Store → services → window, not shown and with no event loop (tests use this directly).
+
+    ``available``: the screen area to lay out for (default: the primary screen's); the layout
+    test and the screenshot tool pass 1024×600, 1366×768, 1920×1080.
+    """
     app = QApplication.instance()
     if app is None:
         raise RuntimeError("create the QApplication first")
@@ -127,7 +132,8 @@ def build(config: Config, *, clock: Clock | None = None, camera: bool = True,
     scanner = ScanService() if camera else None
     window = MainWindow(config=config, store=store, checkin=checkin, sync=sync, wedge=wedge,
                         sounds=sound, scanner=scanner, clock=clock, source_spec=source_spec,
-                        card_ms=card_ms, crash_return_ms=crash_return_ms, start_demo=start_demo)
+                        card_ms=card_ms, crash_return_ms=crash_return_ms, start_demo=start_demo,
+                        available=available)
     checkin.start()
     return Kiosk(config, store, checkin, sync, sound, wedge, window, scanner, translator)
 
@@ -237,15 +243,8 @@ def run(data_dir: Path | None = None, *, demo: Callable[[Path], Any] | None = No
         if pref(config, "kiosk_mode"):
             kiosk.window.set_kiosk_mode(True)
         else:
-            # A window that fits the screen it opens on (a kiosk PC may have 1366×768 or less).
-            screen = app.primaryScreen()
-            avail = screen.availableGeometry() if screen else None
-            if avail is not None and (avail.width() < 1280 or avail.height() < 800):
-                kiosk.window.setGeometry(avail)
-                kiosk.window.showMaximized()
-            else:
-                kiosk.window.resize(1280, 800)
-                kiosk.window.show()
+            # The screen's available area, whatever its size (1024×600 netbook to 1080p).
+            kiosk.window.show_fitted()
         bench = os.environ.get(BENCH_ENV) == "1"
         if bench:
             _exit_on_scan_screen(kiosk.window, app)

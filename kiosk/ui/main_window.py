@@ -15,9 +15,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
 
 from kiosk.config import Config
 from kiosk.core.clock import Clock, SystemClock
@@ -34,11 +40,27 @@ from kiosk.ui.screens.crash import CrashScreen
 from kiosk.ui.screens.first_run import FirstRunScreen
 from kiosk.ui.screens.help import HelpScreen
 from kiosk.ui.screens.scan import ScanScreen
+from kiosk.ui.scrolling import scrolled
+from kiosk.ui.staff import common as staff_common
 
 if TYPE_CHECKING:
     from kiosk.services.scanning import ScanService
 
 log = logging.getLogger(__name__)
+
+# The smallest window the screens are laid out for: a 1024×600 netbook less a 40 px taskbar.
+MIN_WINDOW = QSize(1024, 560)
+
+
+def available_geometry(available: QRect | QSize | None = None) -> QRect:
+    """The screen area the window may use: ``available`` when given (tests and the screenshot
+    tool force a size), else the primary screen's available area (less the taskbar)."""
+    if isinstance(available, QSize):
+        return QRect(0, 0, available.width(), available.height())
+    if isinstance(available, QRect):
+        return QRect(available)
+    screen = QApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 600)
 
 
 class _SourceOpener(QObject):
@@ -77,8 +99,11 @@ class MainWindow(QMainWindow):
                  scanner: ScanService | None = None, clock: Clock | None = None,
                  source_spec: str | None = None, card_ms: int | None = None,
                  crash_return_ms: int = 8000, start_demo: Callable[[], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 available: QRect | QSize | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Type scales with the screen (kiosk.ui.theme), set before any screen is built.
+        self.available = available_geometry(available)
+        theme.set_scale(theme.scale_for(self.available.height()))
         self.config = config
         self.store = store
         self.checkin = checkin
@@ -98,8 +123,11 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(self.tr("星级家长 签到终端"))
         self.setStyleSheet(theme.STYLE)
+        self.setMinimumSize(min(MIN_WINDOW.width(), self.available.width()),
+                            min(MIN_WINDOW.height(), self.available.height()))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
+        self._pages: dict[QWidget, QWidget] = {}  # screen → its page in the stack (a scroll area)
         self.first_run = FirstRunScreen(sync, wedge, demo_available=start_demo is not None)
         self.picker = ClassPickerScreen(tz=self.tz, now=self.clock.now,
                                         doors_open_min=config.get("doors_open_before_min"))
@@ -109,8 +137,7 @@ class MainWindow(QMainWindow):
         self.crash = CrashScreen(return_ms=crash_return_ms)
         for name, w in (("first_run", self.first_run), ("picker", self.picker), ("scan", self.scan),
                         ("help", self.help), ("crash", self.crash)):
-            w.setObjectName(name)
-            self.stack.addWidget(w)
+            self._add_page(name, w, scroll=name in ("first_run", "help"))
 
         self.first_run.enrolled.connect(self.show_picker)
         self.first_run.demo_requested.connect(self._demo_requested)
@@ -151,7 +178,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _camera_code(self, text: str, method: str) -> None:
         """Camera codes go to whichever screen is showing: check-in, or a trainer's close-out."""
-        current = self.stack.currentWidget()
+        current = self.screen_widget()
         if current is self.scan:
             self.scan.camera_code(text, method)
         elif hasattr(current, "accept_code"):
@@ -166,8 +193,27 @@ class MainWindow(QMainWindow):
     def current(self) -> str:
         return self.stack.currentWidget().objectName()
 
+    def _add_page(self, name: str, w: QWidget, *, scroll: bool = False) -> None:
+        w.setObjectName(name)
+        page: QWidget = w
+        if scroll:
+            page = scrolled(w)
+            page.setObjectName(name)
+            self._pages[w] = page
+        self.stack.addWidget(page)
+
     def _show(self, w: QWidget) -> None:
-        self.stack.setCurrentWidget(w)
+        self.stack.setCurrentWidget(self._pages.get(w, w))
+
+    def screen_widget(self) -> QWidget:
+        """The screen showing (inside its scroll area, if it has one)."""
+        page = self.stack.currentWidget()
+        return page.widget().screen if isinstance(page, QScrollArea) else page
+
+    def show_fitted(self) -> None:
+        """An ordinary window the size of the screen's available area, never larger."""
+        self.setGeometry(self.available)
+        self.showMaximized()
 
     # -- start -------------------------------------------------------------------------------
 
@@ -301,9 +347,10 @@ class MainWindow(QMainWindow):
         if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
-        w.setObjectName(name)
         self._extra[name] = w
-        self.stack.addWidget(w)
+        # The staff screens' style at this window's scale (a module may hold an older copy).
+        w.setStyleSheet(staff_common.screen_style())
+        self._add_page(name, w)
         self._show(w)
 
     @Slot()
@@ -356,7 +403,7 @@ class MainWindow(QMainWindow):
         if on:
             self.showFullScreen()
         else:
-            self.showNormal()
+            self.show_fitted()
 
     @Slot()
     def request_leave_kiosk_mode(self) -> bool:

@@ -22,9 +22,9 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,7 +50,9 @@ from kiosk.operations.pins import (
     valid_new_pin,
     verify_hash,
 )
-from kiosk.ui.staff.common import SCREEN_STYLE, arg, big_button, message_label, show_message
+from kiosk.ui import theme
+from kiosk.ui.keypads import BACK, CLEAR, DigitPad, touch_key
+from kiosk.ui.staff.common import arg, message_label, screen_style, show_message
 
 __all__ = [
     "DEFAULT_ADMIN_PIN", "LOCKOUT_S", "MAX_LEN", "MAX_TRIES", "MIN_LEN", "PURPOSES", "PinDialog",
@@ -75,7 +77,7 @@ class PinDialog(QDialog):
         self._digits = ""
         self._first_new: str | None = None
         self.setModal(True)
-        self.setStyleSheet(SCREEN_STYLE)
+        self.setStyleSheet(screen_style())
         self.setWindowTitle(self.tr("密码"))
 
         self.prompt = QLabel(self)
@@ -83,32 +85,26 @@ class PinDialog(QDialog):
         self.prompt.setWordWrap(True)
         self.display = QLabel(self)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setStyleSheet("font-size: 44px; min-height: 64px; border: 2px solid #555;")
+        self.display.setStyleSheet(f"font-size: {theme.px(40)}px; min-height: {theme.TOUCH_PX}px; "
+                                   "border: 2px solid #555;")
         self.message = message_label(self)
 
-        grid = QGridLayout()
-        self.digit_buttons: dict[str, object] = {}
-        for i, d in enumerate("123456789"):
-            b = big_button(d, self, name=f"digit_{d}")
-            b.setMinimumSize(120, 84)
-            b.clicked.connect(lambda _=False, d=d: self.press(d))
-            grid.addWidget(b, i // 3, i % 3)
-            self.digit_buttons[d] = b
-        self.clear_button = big_button(self.tr("清除"), self, name="clear")
-        self.clear_button.clicked.connect(self.clear)
-        zero = big_button("0", self, name="digit_0")
-        zero.setMinimumSize(120, 84)
-        zero.clicked.connect(lambda: self.press("0"))
-        self.digit_buttons["0"] = zero
-        self.back_button = big_button(self.tr("退格"), self, name="back")
-        self.back_button.clicked.connect(self.backspace)
-        grid.addWidget(self.clear_button, 3, 0)
-        grid.addWidget(zero, 3, 1)
-        grid.addWidget(self.back_button, 3, 2)
+        # Equal cells (kiosk.ui.keypads): 1–9, then 清除 0 退格; no key overlaps another and no
+        # key takes focus, so Enter on a keyboard confirms instead of "pressing" the last key.
+        self.pad = DigitPad(((CLEAR, self.tr("清除")), ("0", "0"), (BACK, self.tr("退格"))), self)
+        self.pad.key.connect(self._pad_key)
+        self.digit_buttons: dict[str, QPushButton] = {
+            d: self.pad.buttons[d] for d in "0123456789"}
+        self.clear_button = self.pad.buttons[CLEAR]
+        self.clear_button.setObjectName("clear")
+        self.back_button = self.pad.buttons[BACK]
+        self.back_button.setObjectName("back")
 
-        self.ok_button = big_button(self.tr("确定"), self, name="ok")
+        self.ok_button = touch_key(self.tr("确认"), self, name="ok")
+        self.ok_button.setProperty("primary", True)
+        self.ok_button.setStyleSheet("font-weight: bold;")
         self.ok_button.clicked.connect(self.submit)
-        self.cancel_button = big_button(self.tr("取消"), self, name="cancel")
+        self.cancel_button = touch_key(self.tr("取消"), self, name="cancel")
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel_button)
@@ -118,8 +114,11 @@ class PinDialog(QDialog):
         lay.addWidget(self.prompt)
         lay.addWidget(self.display)
         lay.addWidget(self.message)
-        lay.addLayout(grid)
+        lay.addWidget(self.pad, 1)
         lay.addLayout(buttons)
+        # A fixed width: the prompt wraps the same way every time, and the pad grows to fit it
+        # (a longer new-PIN prompt used to squeeze the keys over each other).
+        self.setFixedWidth(theme.px(480))
 
         self._lock_timer = QTimer(self)
         self._lock_timer.setInterval(1000)
@@ -131,6 +130,14 @@ class PinDialog(QDialog):
         self._update_lock()
 
     # -- input ------------------------------------------------------------------------------
+
+    def _pad_key(self, key: str) -> None:
+        if key == CLEAR:
+            self.clear()
+        elif key == BACK:
+            self.backspace()
+        else:
+            self.press(key)
 
     def press(self, digit: str) -> None:
         if len(self._digits) < MAX_LEN and self.guard.remaining_lock() == 0:
@@ -152,7 +159,8 @@ class PinDialog(QDialog):
         elif event.key() == Qt.Key.Key_Backspace:
             self.backspace()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.submit()
+            self.submit()  # confirms; never a digit, never a default button's click
+            event.accept()
         else:
             super().keyPressEvent(event)
 
@@ -170,6 +178,10 @@ class PinDialog(QDialog):
                                 else self.tr("请输入新的培训师密码（6–8 位数字）"))
         else:
             self.prompt.setText(self.tr("请再输入一次新密码"))
+        self.prompt.ensurePolished()
+        margins = self.layout().contentsMargins() if self.layout() else None
+        inner = self.width() - (margins.left() + margins.right() if margins else 0)
+        self.prompt.setMinimumHeight(self.prompt.heightForWidth(inner))
 
     def _update_lock(self) -> None:
         if self._lost:  # no PIN can open this pad: say who can help, offer nothing to press
@@ -211,7 +223,8 @@ class PinDialog(QDialog):
         if self.is_locked():
             self._update_lock()
             return
-        if not pin:
+        if not pin:  # Enter or 确认 on an empty pad: a hint, not a wrong try
+            show_message(self.message, "notice", self.tr("请先用数字键输入密码，再按“确认”。"))
             return
         if check_pin(self.config, self.purpose, pin):
             self.guard.succeeded()
@@ -271,7 +284,7 @@ def ask_pin(parent: QWidget | None, config: Config, purpose: str, *,
                           QCoreApplication.translate(
                               "PinDialog", "本机还没有设置培训师密码。请扫描培训师码，或请站点管理员在管理页设置密码。"),
                           QMessageBox.StandardButton.Ok, parent)
-        box.setStyleSheet(SCREEN_STYLE)
+        box.setStyleSheet(screen_style())
         box.exec()
         return False
     dialog = PinDialog(config, purpose, mode="check", guard=guard, parent=parent)

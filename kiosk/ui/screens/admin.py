@@ -37,13 +37,14 @@ from PySide6.QtWidgets import (
 from kiosk.config import Config
 from kiosk.core.store import Store, StoreError
 from kiosk.operations.outbox import parked_items
+from kiosk.ui import theme
 from kiosk.ui.pin import ask_new_pin, pin_is_set
+from kiosk.ui.scrolling import scrolled
 from kiosk.ui.staff.common import (
-    SCREEN_STYLE,
-    TOUCH_PX,
     arg,
     big_button,
     message_label,
+    screen_style,
     show_message,
     title_label,
 )
@@ -93,11 +94,11 @@ class AdminScreen(QWidget):
         self.sync_now = sync_now
         self.sync_status = sync_status
         self.last_export: Path | None = None
-        self.setStyleSheet(SCREEN_STYLE)
+        self.setStyleSheet(screen_style())
         self.setObjectName("admin_screen")
 
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(24, 16, 24, 16)
+        lay.setContentsMargins(theme.px(20), theme.px(8), theme.px(20), theme.px(8))
         top = QHBoxLayout()
         top.addWidget(title_label(self.tr("状态与管理"), self), 1)
         self.close_button = big_button(self.tr("关闭"), self, name="close")
@@ -105,7 +106,6 @@ class AdminScreen(QWidget):
         top.addWidget(self.close_button)
         lay.addLayout(top)
         self.tabs = QTabWidget(self)
-        self.tabs.setStyleSheet(f"QTabBar::tab {{ min-height: {TOUCH_PX}px; padding: 0 28px; }}")
         self.tabs.addTab(self._build_settings(), self.tr("设置"))
         self.tabs.addTab(self._build_diagnostics(), self.tr("诊断"))
         self.usb = UsbPanel(store, config, self)
@@ -120,7 +120,7 @@ class AdminScreen(QWidget):
     def _build_settings(self) -> QWidget:
         page = QWidget(self)
         form = QFormLayout()
-        form.setVerticalSpacing(14)
+        form.setVerticalSpacing(theme.px(8))
         self.api_label = QLabel(page)
         self.api_label.setWordWrap(True)
         self.api_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -134,14 +134,14 @@ class AdminScreen(QWidget):
         vol_row = QHBoxLayout()
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, page)
         self.volume_slider.setRange(0, 100)
-        self.volume_slider.setMinimumHeight(TOUCH_PX)
+        self.volume_slider.setMinimumHeight(theme.TOUCH_PX)
         self.volume_value = QLabel(page)
         self.volume_slider.valueChanged.connect(lambda v: self.volume_value.setText(f"{v}%"))
         vol_row.addWidget(self.volume_slider, 1)
         vol_row.addWidget(self.volume_value)
         form.addRow(self.tr("音量"), vol_row)
         self.kiosk_check = QCheckBox(self.tr("全屏展台模式（退出需管理员密码）"), page)
-        self.kiosk_check.setMinimumHeight(TOUCH_PX)
+        self.kiosk_check.setMinimumHeight(theme.TOUCH_PX)
         form.addRow(self.tr("展台模式"), self.kiosk_check)
         self.retention_spin = QSpinBox(page)
         self.retention_spin.setRange(1, 3650)
@@ -163,11 +163,16 @@ class AdminScreen(QWidget):
         self.trainer_pin_state = QLabel(page)
         self.trainer_pin_state.setWordWrap(True)
 
+        # The form scrolls on a small screen; the buttons stay in view below it.
+        fields = QWidget(page)
+        fields_lay = QVBoxLayout(fields)
+        fields_lay.setContentsMargins(0, 0, 0, 0)
+        fields_lay.addLayout(form)
+        fields_lay.addWidget(self.trainer_pin_state)
+        fields_lay.addWidget(self.settings_message)
+        fields_lay.addStretch(1)
         lay = QVBoxLayout(page)
-        lay.addLayout(form)
-        lay.addWidget(self.trainer_pin_state)
-        lay.addWidget(self.settings_message)
-        lay.addStretch(1)
+        lay.addWidget(scrolled(fields), 1)
         lay.addLayout(buttons)
         return page
 
@@ -247,7 +252,7 @@ class AdminScreen(QWidget):
         self.parked_table.setHorizontalHeaderLabels(
             [self.tr("类型"), self.tr("课程"), self.tr("时间"), self.tr("原因")])
         self.parked_table.verticalHeader().setVisible(False)
-        self.parked_table.verticalHeader().setDefaultSectionSize(TOUCH_PX)
+        self.parked_table.verticalHeader().setDefaultSectionSize(theme.TOUCH_PX)
         self.parked_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.parked_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

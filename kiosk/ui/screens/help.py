@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,9 +36,14 @@ from kiosk.operations.common import OperationError
 from kiosk.operations.parent_lookup import ParentNumber, look_up
 from kiosk.services.checkin import CheckinService
 from kiosk.ui import theme
+from kiosk.ui.keypads import BACK, CLEAR, DigitPad
 from kiosk.ui.scan_widgets import ResultCard, fmt, stars
+from kiosk.ui.surnames import SurnamePicker
 
-_CONFIRM_STYLE = f"font-size: {theme.REASON_PX}px; font-weight: bold;"
+
+def _confirm_style() -> str:
+    return f"font-size: {theme.REASON_PX}px; font-weight: bold;"
+
 # An unknown number's confirmation stands out: amber, framed (words say it too).
 _ALERT_STYLE = " background: #fff4e0; border: 3px solid #e69500; padding: 8px;"
 
@@ -81,54 +86,48 @@ class HelpScreen(QWidget):
         self.surname = QLineEdit()
         self.surname.setPlaceholderText(self.tr("姓（可选）"))
         self.surname.setMaxLength(1)
-        self.surname.setMinimumWidth(180)
+        self.surname.setMinimumWidth(theme.px(80))
+        # No keyboard at most sites: the surname is picked from the common ones (kiosk.ui.surnames).
+        self.surname_button = _button(self.tr("选姓"))
+        self.surname_button.clicked.connect(self.pick_surname)
+        self.surname_picker: SurnamePicker | None = None
         self.find_button = _button(self.tr("查找"), primary=True)
         self.find_button.clicked.connect(self.find)
         self.phone.returnPressed.connect(self.find)
-        keypad = QGridLayout()
-        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "C"]
-        for i, k in enumerate(keys):
-            b = _button(k)
-            b.setMinimumWidth(theme.TOUCH_PX + 16)
-            b.clicked.connect(lambda _=False, k=k: self._key(k))
-            keypad.addWidget(b, i // 3, i % 3)
+        self.keypad = DigitPad()
+        self.keypad.key.connect(self._key)
+        self.keypad.setMaximumWidth(theme.px(300))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"font-size: {theme.REASON_PX}px;")
         self.matches_list = QListWidget()
+        self.matches_list.setMinimumHeight(theme.TOUCH_PX)
         self.matches_list.itemClicked.connect(self._picked)
         self.confirm_label = QLabel()
-        self.confirm_label.setStyleSheet(_CONFIRM_STYLE)
+        self.confirm_label.setStyleSheet(_confirm_style())
         self.confirm_label.setWordWrap(True)
         self.confirm_button = _button(self.tr("确认签到"), primary=True)
         self.cancel_button = _button(self.tr("取消"))
         self.confirm_button.clicked.connect(self.confirm)
         self.cancel_button.clicked.connect(self._cancel_choice)
 
-        lookup = QVBoxLayout()
         lookup_title = QLabel(self.tr("忘带手机：按手机尾号查找已报名家长"))
         lookup_title.setStyleSheet("font-weight: bold;")
         lookup_title.setWordWrap(True)
-        lookup.addWidget(lookup_title)
         fields = QHBoxLayout()
         fields.addWidget(self.phone, 2)
         fields.addWidget(self.surname, 1)
+        fields.addWidget(self.surname_button)
         fields.addWidget(self.find_button)
-        lookup.addLayout(fields)
-        lookup.addLayout(keypad)
-
-        results = QVBoxLayout()
-        results.addWidget(self.message)
-        results.addWidget(self.matches_list, 1)
-        results.addWidget(self.confirm_label)
         confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirm_label, 1)
         confirm_row.addWidget(self.confirm_button)
         confirm_row.addWidget(self.cancel_button)
-        results.addLayout(confirm_row)
 
         # -- walk-ins ------------------------------------------------------------------------
         self.walkin_policy = QLabel()
         self.walkin_policy.setWordWrap(True)
+        self.walkin_policy.setProperty("role", "hint")
         self.walkin_id = QLineEdit()
         self.walkin_id.setPlaceholderText(self.tr("家长编号（见执照卡，含最后一位校验码）"))
         self.walkin_id.setMaxLength(16)
@@ -139,32 +138,56 @@ class HelpScreen(QWidget):
         self._keypad_field = self.phone
         for field in (self.phone, self.walkin_id):
             field.installEventFilter(self)
+        self.surname.installEventFilter(self)
         self.walkin_button = _button(self.tr("临时参加签到"))
         self.walkin_button.clicked.connect(self.walk_in)
-        walkin = QVBoxLayout()
         walkin_title = QLabel(self.tr("未报名的家长（临时参加）"))
         walkin_title.setStyleSheet("font-weight: bold;")
         walkin_title.setWordWrap(True)
-        walkin.addWidget(walkin_title)
-        walkin.addWidget(self.walkin_policy)
         walkin_row = QHBoxLayout()
         walkin_row.addWidget(self.walkin_id, 1)
         walkin_row.addWidget(self.walkin_button)
-        walkin.addLayout(walkin_row)
 
+        form = QVBoxLayout()
+        form.setSpacing(theme.px(6))
+        form.addWidget(lookup_title)
+        form.addLayout(fields)
+        form.addWidget(self.message)
+        form.addWidget(self.matches_list, 1)
+        form.addLayout(confirm_row)
+        form.addSpacing(theme.px(6))
+        form.addWidget(walkin_title)
+        form.addWidget(self.walkin_policy)
+        form.addLayout(walkin_row)
+
+        # A manual check-in's result takes the place of the form until it clears (or is
+        # touched): big enough to read, and it never makes the screen taller.
         self.card = ResultCard(lang=lang, tz=tz, clear_ms=card_ms)
-        self.card.setVisible(False)  # only a manual check-in's result is shown here
-        self.card.cleared.connect(lambda: self.card.setVisible(False))
+        self.card.setVisible(False)
+        self.card.cleared.connect(self._card_cleared)
+        self.card_done_button = _button(self.tr("继续"), primary=True)
+        self.card_done_button.clicked.connect(self.card.clear)
+        card_page = QWidget()
+        card_lay = QVBoxLayout(card_page)
+        card_lay.setContentsMargins(0, 0, 0, 0)
+        card_lay.addStretch(1)
+        card_lay.addWidget(self.card)
+        card_lay.addWidget(self.card_done_button, 0, Qt.AlignmentFlag.AlignRight)
+        card_lay.addStretch(1)
+        form_page = QWidget()
+        form_lay = QHBoxLayout(form_page)
+        form_lay.setContentsMargins(0, 0, 0, 0)
+        form_lay.addWidget(self.keypad, 2)
+        form_lay.addLayout(form, 5)
+        self.body = QStackedWidget()
+        self.body.addWidget(form_page)
+        self.body.addWidget(card_page)
 
-        body = QHBoxLayout()
-        body.addLayout(lookup, 1)
-        body.addLayout(results, 1)
         root = QVBoxLayout(self)
-        root.setContentsMargins(24, 16, 24, 16)
+        root.setContentsMargins(theme.px(20), theme.px(8), theme.px(20), theme.px(8))
+        root.setSpacing(theme.px(6))
         root.addLayout(top)
-        root.addLayout(body, 1)
-        root.addLayout(walkin)
-        root.addWidget(self.card)
+        root.addWidget(self.body, 1)
 
         checkin.found.connect(self._found)
         checkin.result.connect(self._result)
@@ -196,21 +219,41 @@ class HelpScreen(QWidget):
         self.message.setText(self.tr("输入手机尾号后点“查找”。"))
         self._cancel_choice()
         self.card.clear()
+        self._card_cleared()
+
+    def _card_cleared(self) -> None:
         self.card.setVisible(False)
+        self.body.setCurrentIndex(0)
+
+    def pick_surname(self) -> None:
+        """The surname picker (big buttons, paged) on top of this screen; its choice fills the
+        surname field and looks up again when the phone digits are there."""
+        if self.surname_picker is None:
+            self.surname_picker = SurnamePicker(self)
+            self.surname_picker.chosen.connect(self._surname_chosen)
+        self.surname_picker.show_page(0)
+        self.surname_picker.open()
+
+    def _surname_chosen(self, surname: str) -> None:
+        self.surname.setText(surname)
+        if len(self.phone.text().strip()) == 4:
+            self.find()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched in (self.phone, self.walkin_id) and event.type() in (
                 QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
             self._keypad_field = watched  # type: ignore[assignment]
+        elif watched is self.surname and event.type() == QEvent.Type.MouseButtonPress:
+            self.pick_surname()  # touching the surname field opens the picker
         return super().eventFilter(watched, event)
 
     def _key(self, k: str) -> None:
         field = self._keypad_field
         if not field.isEnabled():
             return
-        if k == "⌫":
+        if k == BACK:
             field.backspace()
-        elif k == "C":
+        elif k == CLEAR:
             field.clear()
         elif len(field.text()) < field.maxLength():
             field.insert(k)
@@ -269,7 +312,7 @@ class HelpScreen(QWidget):
         self.chosen_number = None
         self.confirm_label.setText("")
         self.confirm_label.setProperty("alert", False)
-        self.confirm_label.setStyleSheet(_CONFIRM_STYLE)
+        self.confirm_label.setStyleSheet(_confirm_style())
         self.confirm_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
 
@@ -325,7 +368,7 @@ class HelpScreen(QWidget):
             self.confirm_label.setText(fmt(self.tr("本终端没有这位家长的资料，确定按编号 %1 签到？"),
                                            found.typed))
             self.confirm_label.setProperty("alert", True)
-            self.confirm_label.setStyleSheet(_CONFIRM_STYLE + _ALERT_STYLE)
+            self.confirm_label.setStyleSheet(_confirm_style() + _ALERT_STYLE)
         self.confirm_button.setEnabled(True)
         self.cancel_button.setEnabled(True)
 
@@ -336,6 +379,7 @@ class HelpScreen(QWidget):
         self._awaiting -= 1
         self.card.setVisible(True)
         self.card.show_result(result)
+        self.body.setCurrentIndex(1)
         self.message.setText(result.reason(self.card.lang, self.card.tz))
 
     def result_text(self) -> dict[str, Any]:

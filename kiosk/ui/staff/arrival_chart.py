@@ -11,7 +11,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from kiosk.ui.staff.common import TEXT_PX
+from kiosk.ui import theme
+from kiosk.ui.staff import common
 
 BIN_MIN = 5
 FIRST_MIN = -30
@@ -34,7 +35,7 @@ class ArrivalChart(QWidget):
         super().__init__(parent)
         self.counts: list[int] = bin_counts([])
         self.start_label = self.tr("开课")
-        self.setMinimumSize(520, 240)
+        self.setMinimumSize(theme.px(420), theme.px(160))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_arrivals(self, minutes_after_start: list[float]) -> None:
@@ -45,7 +46,7 @@ class ArrivalChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.font())
-        font.setPixelSize(TEXT_PX - 2)
+        font.setPixelSize(common.TEXT_PX - 2)
         p.setFont(font)
         fm = p.fontMetrics()
         w, h = self.width(), self.height()

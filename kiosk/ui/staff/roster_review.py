@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.store import Store
 from kiosk.operations.roster import roster_table
+from kiosk.ui import theme
 from kiosk.ui.staff.common import (
-    SCREEN_STYLE,
-    TOUCH_PX,
     arg,
     big_button,
     message_label,
+    screen_style,
     title_label,
 )
 
@@ -48,7 +48,7 @@ class ReasonDialog(QDialog):
     def __init__(self, kind: str, who: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModal(True)
-        self.setStyleSheet(SCREEN_STYLE)
+        self.setStyleSheet(screen_style())
         self.setWindowTitle(self.tr("更正原因"))
         lay = QVBoxLayout(self)
         lay.addWidget(title_label(
@@ -106,7 +106,7 @@ class RosterReview(QWidget):
             self.tr("方式"), self.tr("状态"), self.tr("更正"),
         ])
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(TOUCH_PX)
+        self.table.verticalHeader().setDefaultSectionSize(theme.TOUCH_PX)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
