@@ -46,12 +46,19 @@ def venue_timezone(store: Store) -> ZoneInfo:
     return ZoneInfo(venue["timezone"] if venue else "Asia/Shanghai")
 
 
+def local_time(iso: str | None, tz: ZoneInfo) -> datetime | None:
+    """A stored instant as the venue's wall-clock time (``tz``: ``venue_timezone``), never the
+    PC's own zone: exports printed or opened elsewhere show the times the venue saw."""
+    return from_iso(iso).astimezone(tz) if iso else None
+
+
 def roster_rows(store: Store, session_id: int, lang: str, tz: ZoneInfo) -> list[list[str]]:
     """The ``starkiosk roster`` / ``export`` rows, one per person, in ``ROSTER_HEADERS`` order."""
     w = _WORDS[lang]
 
     def hm(iso: str | None) -> str:
-        return datetime.fromisoformat(iso).astimezone(tz).strftime("%H:%M") if iso else ""
+        at = local_time(iso, tz)
+        return at.strftime("%H:%M") if at else ""
 
     rows = []
     for i, r in enumerate(store.roster(session_id), 1):
@@ -96,6 +103,17 @@ class RosterTable:
     closeout: dict[str, Any] | None
     lang: str
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def has_checkouts(self) -> bool:
+        """Whether the class takes check-outs (or anyone checked out): the 签退时间 column."""
+        return bool(getattr(self.session, "checkout_required", False)
+                    or any(r["checked_out_at"] for r in self.raw))
+
+    def times(self, i: int) -> tuple[datetime | None, datetime | None]:
+        """Row ``i``'s check-in and check-out as the venue's wall-clock times."""
+        r = self.raw[i]
+        return local_time(r["checked_in_at"], self.tz), local_time(r["checked_out_at"], self.tz)
 
 
 def roster_table(store: Store, session_id: int, lang: str = "zh") -> RosterTable:

@@ -5,16 +5,26 @@ lines for the trainer and the site admin.  It is drawn with Qt's own PDF writer 
 QGuiApplication started offscreen when there is none), so nothing beyond PySide6 is needed; a
 CJK font is used when one is installed (without one the PDF is still written, Chinese glyphs may
 then be missing).
+
+Every column fits the page: the short columns take the width their longest entry needs, the
+status column the rest, and long entries wrap onto more lines (the row grows); when the page is
+too narrow for that the sheet turns landscape.  The column header repeats on every page.  The
+签退时间 column is there when the class takes check-outs (or anyone checked out), and left out
+otherwise.  Times are the venue's wall-clock times.  The text layer says what was drawn
+(``pdf_text.fix_to_unicode``), so searching the PDF for 人 or a masked name finds it.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.core.store import Store
-from kiosk.operations.roster import STATUS_COL, roster_table
+from kiosk.operations.roster import STATUS_COL, RosterTable, roster_table
+from kiosk.reports.pdf_text import fix_to_unicode
 from kiosk.reports.sheet import DOC, class_facts, temporary_path
 
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Noto Serif CJK SC",
@@ -44,32 +54,39 @@ def _ensure_gui_app() -> None:
 
 
 def pdf_pages(rows: int) -> int:
-    """How many A4 pages the sheet for ``rows`` people takes (the layout below)."""
-    return len(_paginate(rows))
+    """How many A4 pages the sheet for ``rows`` people takes when every row is one line."""
+    return len(_paginate([_ROW_MM] * rows))
 
 
+_DPI = 300
+_MM = _DPI / 25.4  # device units per millimetre
 _MARGIN_MM = 15.0
-_ROW_MM = 7.5
-_HEAD_MM = 58.0  # title and class facts on the first page
+_ROW_MM = 7.5  # a one-line row; a wrapped entry adds a line height per line
+_PAD_MM = 1.2
+_HEAD_MM = 58.0  # title and class facts on the first page (more when a fact wraps)
 _CONT_MM = 12.0  # header line on following pages
 _FOOT_MM = 10.0
 _SIGN_MM = 38.0
-_PAGE_H_MM = 297.0
+_A4_MM = (210.0, 297.0)
+_MIN_STATUS_MM = 40.0  # narrower than this, the sheet turns landscape
 
 
-def _paginate(rows: int) -> list[tuple[int, int, bool]]:
-    """[(first row, end row, signatures on this page)] per page."""
-    usable = _PAGE_H_MM - 2 * _MARGIN_MM - _FOOT_MM
+def _paginate(heights: list[float], *, page_h: float = _A4_MM[1], head: float = _HEAD_MM,
+              header: float = _ROW_MM) -> list[tuple[int, int, bool]]:
+    """[(first row, end row, signatures on this page)] per page, for rows ``heights`` mm tall."""
+    usable = page_h - 2 * _MARGIN_MM - _FOOT_MM
     pages: list[tuple[int, int, bool]] = []
-    i = 0
-    first = True
+    i, first, n = 0, True, len(heights)
     while True:
-        room = usable - (_HEAD_MM if first else _CONT_MM) - _ROW_MM  # minus the column header
-        fit = max(1, math.floor(room / _ROW_MM))
-        end = min(rows, i + fit)
-        left = room - (end - i) * _ROW_MM
-        if end == rows:
-            if left >= _SIGN_MM:
+        room = usable - (head if first else _CONT_MM) - header  # minus the column header
+        end, used = i, 0.0
+        while end < n and used + heights[end] <= room + 1e-6:
+            used += heights[end]
+            end += 1
+        if end == i and i < n:  # a row taller than a page still goes somewhere
+            used, end = heights[i], i + 1
+        if end == n:
+            if room - used >= _SIGN_MM:
                 pages.append((i, end, True))
             else:
                 pages.append((i, end, False))
@@ -77,6 +94,72 @@ def _paginate(rows: int) -> list[tuple[int, int, bool]]:
             return pages
         pages.append((i, end, False))
         i, first = end, False
+
+
+@dataclass
+class _Layout:
+    """Where everything goes, in device units (``_DPI``) except where named ``_mm``."""
+
+    landscape: bool
+    titles: list[str]
+    src: list[int]
+    xs: list[float]  # column edges
+    heights_mm: list[float]  # per row
+    header_mm: float
+    head_mm: float
+
+    @property
+    def page_mm(self) -> tuple[float, float]:
+        return (_A4_MM[1], _A4_MM[0]) if self.landscape else _A4_MM
+
+
+def _layout(table: RosterTable, fonts: dict[str, Any], device: Any) -> _Layout:
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QFontMetricsF
+
+    doc = DOC[table.lang]
+    body, bold, facts = (QFontMetricsF(fonts[k], device) for k in ("body", "bold", "facts"))
+    # no., name, phone, checked in, [checked out], method, status — out of the roster columns.
+    pairs = list(zip(doc["cols"], (0, 2, 3, 5, 6, 7, STATUS_COL), strict=True))
+    if not table.has_checkouts:
+        pairs = [p for p in pairs if p[1] != 6]
+    titles, src = [p[0] for p in pairs], [p[1] for p in pairs]
+    pad = 2 * _PAD_MM * _MM
+    natural = []
+    for c, s in enumerate(src):
+        cells = [_cell(row, s) for row in table.rows]
+        natural.append(max([bold.horizontalAdvance(titles[c])]
+                           + [body.horizontalAdvance(t) for t in cells]) + pad + 1)
+    fixed = sum(natural[:-1])
+    landscape = fixed + min(natural[-1], _MIN_STATUS_MM * _MM) > (_A4_MM[0] - 2 * _MARGIN_MM) * _MM
+    width = ((_A4_MM[1] if landscape else _A4_MM[0]) - 2 * _MARGIN_MM) * _MM
+    widths = natural[:-1]
+    spare = width - fixed - natural[-1]
+    if spare > 0:  # some air in the short columns, the rest for the status
+        widths = [w + min(4 * _MM, spare / 2 / len(widths)) for w in widths]
+    elif fixed > width - _MIN_STATUS_MM * _MM:  # still too wide: the short columns wrap as well
+        widths = [w * (width - _MIN_STATUS_MM * _MM) / fixed for w in widths]
+    widths.append(width - sum(widths))
+    xs = [_MARGIN_MM * _MM]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    wrap = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+
+    def lines_mm(metrics: Any, text: str, w: float) -> float:
+        tall = metrics.boundingRect(QRectF(0, 0, w - pad, 1e6), wrap, text or " ").height()
+        return _ROW_MM + max(0.0, tall - metrics.height()) / _MM
+
+    heights = [max(lines_mm(body, _cell(row, s), widths[c]) for c, s in enumerate(src))
+               for row in table.rows]
+    header = max(lines_mm(bold, t, widths[c]) for c, t in enumerate(titles))
+    lines = class_facts(table)
+    head = 13 + sum(max(6.5, 0.5 + facts.boundingRect(QRectF(0, 0, width, 1e6), wrap, line)
+                        .height() / _MM) for line in lines[1:])
+    return _Layout(landscape, titles, src, xs, heights, header, max(_HEAD_MM, math.ceil(head)))
+
+
+def _cell(row: list[str], src: int) -> str:
+    return row[src] or ("—" if src == 2 else "")
 
 
 def write_signin_pdf(store: Store, session_id: int, path: Path | str, *, lang: str = "zh") -> int:
@@ -90,12 +173,10 @@ def write_signin_pdf(store: Store, session_id: int, path: Path | str, *, lang: s
     doc = DOC[table.lang]
     tmp = temporary_path(path)
     writer = QPdfWriter(str(tmp))
-    writer.setResolution(300)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
+    writer.setResolution(_DPI)
     writer.setTitle(f"{doc['title']} {table.session.title}")
     writer.setCreator("starkiosk")
-    mm = 300 / 25.4
+    mm = _MM
     family = cjk_font_family()
 
     def font(pt: float, bold: bool = False) -> QFont:
@@ -104,18 +185,31 @@ def write_signin_pdf(store: Store, session_id: int, path: Path | str, *, lang: s
         f.setBold(bold)
         return f
 
-    # Column layout: no., name, phone, in, out, method, status (fractions of the table width).
-    fractions = (0.07, 0.14, 0.12, 0.12, 0.12, 0.12, 0.31)
-    src_cols = (0, 2, 3, 5, 6, 7, STATUS_COL)
-    left = _MARGIN_MM * mm
-    width = (210 - 2 * _MARGIN_MM) * mm
-    xs = [left]
-    for f in fractions:
-        xs.append(xs[-1] + f * width)
-    pages = _paginate(len(table.rows))
+    fonts = {"title": font(16, True), "facts": font(10.5), "bold": font(10, True),
+             "body": font(10), "sign": font(11), "foot": font(8.5)}
+    lay = _layout(table, fonts, writer)
+    orientation = QPageLayout.Orientation.Landscape if lay.landscape else QPageLayout.Orientation.Portrait
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
+                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
+    page_w, page_h = lay.page_mm
+    pages = _paginate(lay.heights_mm, page_h=page_h, head=lay.head_mm, header=lay.header_mm)
     exported = datetime.now(table.tz).strftime("%Y-%m-%d %H:%M")
+    left, width = _MARGIN_MM * mm, (page_w - 2 * _MARGIN_MM) * mm
+    xs = lay.xs
+    drawn: list[str] = []
+    wrap = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
 
     painter = QPainter(writer)
+
+    def text(rect: QRectF, flags: Any, words: str) -> None:
+        drawn.append(words)
+        painter.drawText(rect, flags, words)
+
+    def row_of_cells(y: float, h_mm: float, cells: list[str]) -> None:
+        for c, words in enumerate(cells):
+            text(QRectF(xs[c] + _PAD_MM * mm, y, xs[c + 1] - xs[c] - 2 * _PAD_MM * mm, h_mm * mm),
+                 wrap, words)
+
     try:
         thin = QPen(QColor("#000000"))
         thin.setWidthF(0.2 * mm)
@@ -126,62 +220,57 @@ def write_signin_pdf(store: Store, session_id: int, path: Path | str, *, lang: s
             y = _MARGIN_MM * mm
             if pno == 0:
                 facts = class_facts(table)
-                painter.setFont(font(16, bold=True))
-                painter.drawText(QRectF(left, y, width, 11 * mm), Qt.AlignmentFlag.AlignCenter, facts[0])
+                painter.setFont(fonts["title"])
+                text(QRectF(left, y, width, 11 * mm), Qt.AlignmentFlag.AlignCenter, facts[0])
                 y += 13 * mm
-                painter.setFont(font(10.5))
+                painter.setFont(fonts["facts"])
                 for line in facts[1:]:
-                    painter.drawText(QRectF(left, y, width, 6 * mm),
-                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
-                    y += 6.5 * mm
-                y = (_MARGIN_MM + _HEAD_MM) * mm
+                    box = painter.boundingRect(QRectF(left, y, width, 1e6), wrap, line)
+                    tall = max(6 * mm, box.height())
+                    text(QRectF(left, y, width, tall), wrap, line)
+                    y += tall + 0.5 * mm
+                top = (_MARGIN_MM + lay.head_mm) * mm
             else:
-                painter.setFont(font(10))
-                painter.drawText(QRectF(left, y, width, 8 * mm), Qt.AlignmentFlag.AlignLeft,
-                                 f"{table.session.title} · {doc['title']}")
-                y = (_MARGIN_MM + _CONT_MM) * mm
+                painter.setFont(fonts["body"])
+                text(QRectF(left, y, width, 8 * mm), Qt.AlignmentFlag.AlignLeft,
+                     f"{table.session.title} · {doc['title']}")
+                top = (_MARGIN_MM + _CONT_MM) * mm
+            y = top
             if end > start or not signatures:
-                # Column header.
-                painter.fillRect(QRectF(left, y, width, _ROW_MM * mm), QColor("#e0e0e0"))
-                painter.setFont(font(10, bold=True))
-                for c, title in enumerate(doc["cols"]):
-                    painter.drawText(QRectF(xs[c] + 1.2 * mm, y, xs[c + 1] - xs[c] - 2.4 * mm, _ROW_MM * mm),
-                                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
-                painter.drawRect(QRectF(left, y, width, _ROW_MM * mm))
-                y += _ROW_MM * mm
-                painter.setFont(font(10))
+                # The column header, on every page.
+                painter.fillRect(QRectF(left, y, width, lay.header_mm * mm), QColor("#e0e0e0"))
+                painter.setFont(fonts["bold"])
+                row_of_cells(y, lay.header_mm, lay.titles)
+                painter.drawRect(QRectF(left, y, width, lay.header_mm * mm))
+                y += lay.header_mm * mm
+                painter.setFont(fonts["body"])
                 for i in range(start, end):
-                    row = table.rows[i]
-                    for c, src in enumerate(src_cols):
-                        text = row[src] or ("—" if c in (1,) else "")
-                        cell = QRectF(xs[c] + 1.2 * mm, y, xs[c + 1] - xs[c] - 2.4 * mm, _ROW_MM * mm)
-                        painter.drawText(cell, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                                         painter.fontMetrics().elidedText(
-                                             text, Qt.TextElideMode.ElideRight, int(cell.width())))
-                    painter.drawLine(int(left), int(y + _ROW_MM * mm), int(left + width), int(y + _ROW_MM * mm))
-                    y += _ROW_MM * mm
-                top = (_MARGIN_MM + (_HEAD_MM if pno == 0 else _CONT_MM)) * mm
+                    h = lay.heights_mm[i]
+                    row_of_cells(y, h, [_cell(table.rows[i], s) for s in lay.src])
+                    y += h * mm
+                    painter.drawLine(int(left), int(y), int(left + width), int(y))
                 for x in xs:
                     painter.drawLine(int(x), int(top), int(x), int(y))
             if signatures:
                 y += 10 * mm
-                painter.setFont(font(11))
+                painter.setFont(fonts["sign"])
                 for label in (doc["sign_trainer"], doc["sign_admin"]):
-                    painter.drawText(QRectF(left, y, 45 * mm, 8 * mm), Qt.AlignmentFlag.AlignVCenter, label)
+                    text(QRectF(left, y, 45 * mm, 8 * mm), Qt.AlignmentFlag.AlignVCenter, label)
                     painter.drawLine(int(left + 45 * mm), int(y + 7 * mm), int(left + 110 * mm), int(y + 7 * mm))
-                    painter.drawText(QRectF(left + 118 * mm, y, 15 * mm, 8 * mm),
-                                     Qt.AlignmentFlag.AlignVCenter, doc["date"])
+                    text(QRectF(left + 118 * mm, y, 15 * mm, 8 * mm), Qt.AlignmentFlag.AlignVCenter,
+                         doc["date"])
                     painter.drawLine(int(left + 135 * mm), int(y + 7 * mm), int(left + width), int(y + 7 * mm))
                     y += 13 * mm
             # Footer.
-            painter.setFont(font(8.5))
-            fy = (_PAGE_H_MM - _MARGIN_MM - 6) * mm
-            painter.drawText(QRectF(left, fy, width, 6 * mm), Qt.AlignmentFlag.AlignLeft,
-                             f"{doc['privacy']}  {doc['printed'].format(at=exported)}")
-            painter.drawText(QRectF(left, fy, width, 6 * mm), Qt.AlignmentFlag.AlignRight,
-                             doc["page"].format(page=pno + 1, pages=len(pages)))
+            painter.setFont(fonts["foot"])
+            fy = (page_h - _MARGIN_MM - 6) * mm
+            text(QRectF(left, fy, width, 6 * mm), Qt.AlignmentFlag.AlignLeft,
+                 f"{doc['privacy']}  {doc['printed'].format(at=exported)}")
+            text(QRectF(left, fy, width, 6 * mm), Qt.AlignmentFlag.AlignRight,
+                 doc["page"].format(page=pno + 1, pages=len(pages)))
     finally:
         painter.end()
     del writer
+    tmp.write_bytes(fix_to_unicode(tmp.read_bytes(), "".join(drawn), list(fonts.values())))
     tmp.replace(path)
     return len(pages)
