@@ -7,7 +7,9 @@
     pass-png --out FILE TEXT
     sounds [--out DIR]          the success / warning / failure WAVs (assets/sounds)
     i18n [--check]              lupdate → fill English from kiosk/i18n/en_strings.py → lrelease
-    screenshots [--out DIR]     every screen in Chinese under offscreen Qt (docs/screenshots)
+    screenshots [--size WxH] [--out DIR]
+                                every screen in Chinese under offscreen Qt, laid out for a
+                                WxH screen (default 1024x600; docs/screenshots/WxH)
     selftest-png [--out FILE]   the self-test's QR image (assets/selftest/qr.png), fixed text
     selftest-video [--out FILE] the self-test's short video of that code (assets/selftest/qr.avi)
 """
@@ -32,6 +34,16 @@ def _iso(text: str) -> datetime:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from exc
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a size like 1024x600: {text!r}") from exc
+    if w < 320 or h < 240:
+        raise argparse.ArgumentTypeError(f"too small: {text!r}")
+    return w, h
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     so.add_argument("--out", type=Path, default=None, help="default: assets/sounds")
 
     sh = sub.add_parser("screenshots", help="pictures of every screen (offscreen Qt)")
-    sh.add_argument("--out", type=Path, default=None, help="default: docs/screenshots")
+    sh.add_argument("--out", type=Path, default=None, help="default: docs/screenshots/WxH")
+    sh.add_argument("--size", type=_size, default=(1024, 600), metavar="WxH",
+                    help="the screen to lay out for, e.g. 1024x600, 1366x768, 1920x1080")
 
     st = sub.add_parser("selftest-png", help="the QR image `starkiosk --self-test` decodes")
     st.add_argument("--out", type=Path, default=None, help="default: assets/selftest/qr.png")
@@ -120,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
             from kiosk.assets import assets_dir
             from kiosk.devtools.screenshots import take_screenshots
 
-            for path in take_screenshots(args.out or assets_dir().parent / "docs" / "screenshots"):
+            w, h = args.size
+            out = args.out or assets_dir().parent / "docs" / "screenshots" / f"{w}x{h}"
+            for path in take_screenshots(out, size=args.size):
                 print(str(path))
         elif args.cmd == "selftest-png":
             from kiosk.assets import assets_dir

@@ -1,5 +1,7 @@
 """Screenshots of every screen in Chinese, under offscreen Qt (``python -m kiosk.devtools
-screenshots``): a demo kiosk on a fixed clock, no network, the same pictures every run."""
+screenshots --size 1024x600``): a demo kiosk on a fixed clock, no network, the same pictures
+every run.  The size is injected as the screen's available area, so the type scale and the
+layout are those a real screen of that size gets (offscreen Qt has one fixed screen)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ def _wait_until(cond: Callable[[], bool], timeout_s: float = 10.0) -> None:
 def take_screenshots(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     """Write one PNG per screen (and per result-card colour) into ``out_dir``."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["screenshots"])
@@ -49,7 +52,7 @@ def take_screenshots(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> l
         with Store(config.db_path) as store:
             store.import_bundle(bundle)
         kiosk = build(config, clock=FixedClock(NOW), camera=False, sounds=False,
-                      card_ms=3_600_000, sync_interval_s=3600)
+                      card_ms=3_600_000, sync_interval_s=3600, available=QSize(*size))
         w = kiosk.window
         w.resize(*size)
         w.show()
@@ -70,7 +73,7 @@ def take_screenshots(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> l
             _wait_until(lambda: len(w.scan.recent) > before)
 
         try:
-            w.stack.setCurrentWidget(w.first_run)
+            w.stack.setCurrentWidget(w._pages.get(w.first_run, w.first_run))
             snap("01-first-run")
             w.start()
             _wait_until(lambda: w.picker.selected() is not None)
@@ -99,6 +102,15 @@ def take_screenshots(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> l
             w.help.find()
             _wait_until(lambda: bool(w.help.matches))
             snap("07-volunteer-help")
+            w.help.pick_surname()
+            for _ in range(5):
+                app.processEvents()
+            picker = w.help.surname_picker
+            assert picker is not None
+            path = out_dir / "07b-surname-picker.png"
+            picker.grab().save(str(path))
+            written.append(path)
+            picker.reject()
             w.show_scan()
             w.show_crash()
             w.crash.timer.stop()
@@ -116,6 +128,16 @@ def take_screenshots(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> l
                                     sync_status=lambda: {"enrolled": False})
                 w._replace_extra("admin", admin)
                 snap("10-admin")
+                from kiosk.ui.pin import PinDialog
+
+                pad = PinDialog(config, "admin", mode="new", parent=w)
+                pad.show()
+                for _ in range(5):
+                    app.processEvents()
+                path = out_dir / "11-pin-pad.png"
+                pad.grab().save(str(path))
+                written.append(path)
+                pad.reject()
             except ImportError:
                 pass
         finally:

@@ -389,4 +389,15 @@ EN: dict[str | tuple[str, str], str] = {
         "The receipt's signature is wrong (changed, or not from this platform): not imported.",
     "这张回执不是本机导出的文件的回执：没有导入。":
         "This receipt is not for a file this kiosk exported: not imported.",
+    # -- touch input on every screen size (issue #15: keypads, surname picker, PIN pad) --
+    "选姓": "Surname",
+    "继续": "Continue",
+    "选择姓氏": "Choose the surname",
+    "请点家长的姓": "Touch the parent's surname",
+    "上一页": "Previous",
+    "下一页": "Next",
+    "不限姓": "Any surname",
+    "%1 / %2 页": "page %1 / %2",
+    "确认": "Confirm",
+    "请先用数字键输入密码，再按“确认”。": "Enter the PIN on the number keys first, then press “Confirm”.",
 }

@@ -50,6 +50,8 @@ class DigitPad(QWidget):
         cells = [(d, d) for d in "123456789"] + list(bottom)
         for i, (value, label) in enumerate(cells):
             b = touch_key(label, self, name=f"key_{value}")
+            if len(label) == 1:  # digits and symbols: big; words (清除, 退格) at body size
+                b.setStyleSheet(f"padding: 2px {theme.px(4)}px; font-size: {theme.px(30)}px;")
             b.clicked.connect(lambda _=False, v=value: self.key.emit(v))
             grid.addWidget(b, i // 3, i % 3)
             self.buttons[value] = b
