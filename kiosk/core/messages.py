@@ -17,7 +17,7 @@ MESSAGES: dict[Outcome, dict[str, str]] = {
         "en": "Checked in. Welcome to the class.",
     },
     Outcome.ACCEPTED_WALK_IN: {
-        "zh": "签到成功（未报名，已标记为临时参加，由讲师确认）。",
+        "zh": "签到成功（未报名，已标记为临时参加，由培训师确认）。",
         "en": "Checked in as a walk-in (not registered); the trainer will confirm.",
     },
     Outcome.CHECKED_OUT: {
@@ -45,7 +45,7 @@ MESSAGES: dict[Outcome, dict[str, str]] = {
         "en": "Check-in is not open yet; it opens at {time}.",
     },
     Outcome.CLASS_CLOSED: {
-        "zh": "本次课程已结束签到。如有疑问请联系讲师。",
+        "zh": "本次课程已结束签到。如有疑问请联系培训师。",
         "en": "Check-in for this class is closed. Please ask the trainer.",
     },
     Outcome.CLASS_CANCELLED: {
@@ -73,7 +73,7 @@ MESSAGES: dict[Outcome, dict[str, str]] = {
         "en": "This code failed its security check and may have been altered. Please see a volunteer.",
     },
     Outcome.WRONG_ROLE: {
-        "zh": "这是讲师码，请在结课时使用。家长请出示星级家长码。",
+        "zh": "这是培训师码，请在结课时使用。家长请出示星级家长码。",
         "en": "This is a trainer pass; use it to close the class. Parents, please show your parent pass.",
     },
     Outcome.UNREADABLE: {
@@ -87,7 +87,7 @@ MESSAGES: dict[Outcome, dict[str, str]] = {
 }
 
 WRONG_ROLE_FOR_CLOSEOUT = {
-    "zh": "这是家长码。结课需要讲师扫描讲师码。",
+    "zh": "这是家长码。结课需要培训师扫描培训师码。",
     "en": "This is a parent pass. Closing a class needs the trainer's pass.",
 }
 

@@ -7,6 +7,8 @@ have no translation yet).  Add a line here when you add a ``self.tr("…")``; a 
 
 from __future__ import annotations
 
+from kiosk.i18n.en_reasons import EN_REASONS
+
 EN: dict[str | tuple[str, str], str] = {
     # -- admin and status (kiosk/ui/screens/admin.py) --
     "状态与管理": "Status and admin",
@@ -401,3 +403,7 @@ EN: dict[str | tuple[str, str], str] = {
     "确认": "Confirm",
     "请先用数字键输入密码，再按“确认”。": "Enter the PIN on the number keys first, then press “Confirm”.",
 }
+
+# Reason words, result cards, the class picker and the close-out confirmation (issue #15
+# items 5–8) live in their own module to keep this one a readable size.
+EN.update(EN_REASONS)

@@ -6,13 +6,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.desk import CheckinResult
 from kiosk.core.rules import Outcome
+from kiosk.core.store import SessionRow
 from kiosk.ui import theme
+from kiosk.ui.reasons import card_severity, needs_volunteer, reason_text
 
 
 def fmt(text: str, *args: object) -> str:
@@ -23,15 +25,35 @@ def fmt(text: str, *args: object) -> str:
 
 
 def stars(stage: int, total: int = 5) -> str:
-    stage = max(0, min(total, stage))
-    return "★" * stage + "☆" * (total - stage)
+    """The stars a parent has earned: one per stage completed, so a parent at stage N has N−1
+    (never a row of empty ones that reads as earned)."""
+    return "★" * max(0, min(total, stage - 1))
+
+
+def stage_text(stage: int) -> str:
+    """第3阶段 · 已获★★ (stage 1: just 第1阶段)."""
+    earned = stars(stage)
+    if earned:
+        return fmt(QCoreApplication.translate("ResultCard", "第%1阶段 · 已获%2"), stage, earned)
+    return fmt(QCoreApplication.translate("ResultCard", "第%1阶段"), stage)
+
+
+def shown_name(result: CheckinResult) -> str:
+    """The masked name, 临时参加 for a walk-in without one, else nothing."""
+    if result.masked_name:
+        return result.masked_name
+    if result.walk_in or result.outcome is Outcome.ACCEPTED_WALK_IN:
+        return QCoreApplication.translate("ResultCard", "临时参加")
+    return ""
 
 
 class ResultCard(QFrame):
     """Green / amber / red with an icon and words; the masked name; stage and credits.
 
-    Clears itself ``clear_ms`` after it was shown (privacy: DESIGN §6) and says so with
-    ``cleared``.
+    The headline is the outcome itself (签到成功, 码已作废, 本课尚未开始 · 14:00 开始 …), the
+    line under it what to do.  A card that needs a volunteer (:func:`needs_volunteer`) stays
+    until it is touched or the next result replaces it; the others clear ``clear_ms`` after
+    they were shown (privacy: DESIGN §6).  Either way ``cleared`` says so.
     """
 
     cleared = Signal()
@@ -41,7 +63,9 @@ class ResultCard(QFrame):
         super().__init__(parent)
         self.lang = lang
         self.tz = tz
+        self.session: SessionRow | None = None  # for the start time of "not open yet"
         self.result: CheckinResult | None = None
+        self.sticky = False
         self.setObjectName("resultCard")
         self.setMinimumHeight(180)
         self.icon = QLabel()
@@ -49,6 +73,7 @@ class ResultCard(QFrame):
         self.icon.setFixedWidth(120)
         self.icon.setStyleSheet("font-size: 96px; font-weight: bold;")
         self.headline = QLabel()
+        self.headline.setWordWrap(True)
         self.headline.setStyleSheet(f"font-size: {theme.RESULT_PX}px; font-weight: bold;")
         self.name = QLabel()
         self.name.setStyleSheet(f"font-size: {theme.RESULT_PX + 8}px; font-weight: bold;")
@@ -56,11 +81,11 @@ class ResultCard(QFrame):
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet(f"font-size: {theme.REASON_PX}px;")
         self.credits = QLabel()
+        self.credits.setWordWrap(True)
         self.credits.setStyleSheet(f"font-size: {theme.REASON_PX}px;")
         words = QVBoxLayout()
         top = QHBoxLayout()
-        top.addWidget(self.headline)
-        top.addStretch(1)
+        top.addWidget(self.headline, 1)
         top.addWidget(self.name)
         words.addLayout(top)
         words.addWidget(self.reason)
@@ -79,42 +104,97 @@ class ResultCard(QFrame):
     def showing(self) -> bool:
         return self.result is not None
 
-    def headline_for(self, outcome: Outcome) -> str:
-        if outcome is Outcome.ACCEPTED:
+    def _hm(self, when: datetime | None) -> str:
+        if when is None:
+            return "—"
+        return (when.astimezone(self.tz) if self.tz else when).strftime("%H:%M")
+
+    def headline_for(self, result: CheckinResult) -> str:
+        """The outcome as the headline, with its time where it has one."""
+        o = result.outcome
+        if o is Outcome.ACCEPTED:
             return self.tr("签到成功")
-        if outcome is Outcome.ACCEPTED_WALK_IN:
+        if o is Outcome.ACCEPTED_WALK_IN:
             return self.tr("临时参加，已签到")
-        if outcome is Outcome.CHECKED_OUT:
+        if o is Outcome.CHECKED_OUT:
             return self.tr("签退成功")
-        if outcome in (Outcome.ALREADY_CHECKED_IN, Outcome.ALREADY_CHECKED_OUT):
-            return self.tr("已签过到")
-        return self.tr("未能签到")
+        if o is Outcome.ALREADY_CHECKED_IN and result.earlier is not None:
+            return fmt(self.tr("已于 %1 签到"), self._hm(result.earlier))
+        if o is Outcome.ALREADY_CHECKED_OUT and result.earlier is not None:
+            return fmt(self.tr("已于 %1 签退"), self._hm(result.earlier))
+        if o is Outcome.NOT_OPEN_YET:
+            s = self.session
+            if s is not None and s.id == result.session_id:
+                return fmt(self.tr("本课尚未开始 · %1 开始"), self._hm(s.starts_at))
+            if result.earlier is not None:
+                return fmt(self.tr("尚未开放签到 · %1 开放"), self._hm(result.earlier))
+        return reason_text(o.value)
+
+    def advice_for(self, result: CheckinResult) -> str:
+        """The line under the headline: what the parent (or the volunteer) does now."""
+        o = result.outcome
+        if o is Outcome.NOT_OPEN_YET:
+            return fmt(self.tr("%1 开放签到，请到时再扫码。"), self._hm(result.earlier))
+        words = {
+            Outcome.ACCEPTED: self.tr("欢迎参加本次课程。"),
+            Outcome.ACCEPTED_WALK_IN: self.tr("未报名本课，已记为临时参加，由培训师确认。"),
+            Outcome.CHECKED_OUT: self.tr("感谢参加。"),
+            Outcome.ALREADY_CHECKED_IN: self.tr("无需重复扫码，请直接入场。"),
+            Outcome.ALREADY_CHECKED_OUT: self.tr("无需重复扫码。"),
+            Outcome.NOT_REGISTERED: self.tr("本课不接受临时参加。请找志愿者。"),
+            Outcome.CLASS_FULL: self.tr("课程已满员，不能临时加入。请找志愿者。"),
+            Outcome.CLASS_CLOSED: self.tr("本课已不能签到。请找志愿者或培训师。"),
+            Outcome.CLASS_CANCELLED: self.tr("请找志愿者了解改期安排。"),
+            Outcome.EXPIRED: self.tr("请在手机上刷新后重新出示，或找志愿者。"),
+            Outcome.NOT_YET_VALID: self.tr("请检查手机的时间，或找志愿者。"),
+            Outcome.REVOKED: self.tr("可能已补办新码：请出示最新的码，或找志愿者。"),
+            Outcome.UNKNOWN_KEY: self.tr("请出示星级家长平台发的码，或找志愿者。"),
+            Outcome.BAD_SIGNATURE: self.tr("此码可能被修改过。请找志愿者。"),
+            Outcome.WRONG_ROLE: self.tr("培训师码请在结课时使用。家长请出示星级家长码。"),
+            Outcome.UNREADABLE: self.tr("请出示星级家长码；仍不行请找志愿者。"),
+            Outcome.CLOCK_WRONG: self.tr("暂时无法签到。请找工作人员校准本机时间。"),
+        }
+        return words[o]
 
     def show_result(self, result: CheckinResult) -> None:
         self.result = result
-        sev = result.outcome.severity
+        sev = card_severity(result.outcome)
         bg, fg = theme.SEVERITY_COLOURS[sev]
         self.setStyleSheet(f"#resultCard {{ background: {bg}; border-radius: 16px; }}"
                            f"#resultCard QLabel {{ color: {fg}; }}")
         self.icon.setText(theme.SEVERITY_ICONS[sev])
-        self.headline.setText(self.headline_for(result.outcome))
-        self.name.setText(result.masked_name or "")
-        self.reason.setText(result.reason(self.lang, self.tz))
+        self.headline.setText(self.headline_for(result))
+        self.name.setText(shown_name(result))
+        self.reason.setText(self.advice_for(result))
+        parts = []
         if result.stage is not None:
-            line = fmt(self.tr("第%1阶段 %2  已有 %3 分"), result.stage, stars(result.stage),
-                       result.stage_credits)
+            line = fmt(self.tr("%1 · 已有 %2 分"), stage_text(result.stage), result.stage_credits)
             if result.credits_added:
                 line += "  " + fmt(self.tr("本课 +%1 分"), result.credits_added)
-            self.credits.setText(line)
-        else:
-            self.credits.setText("")
+            parts.append(line)
+        self.sticky = needs_volunteer(result.outcome)
+        if self.sticky:
+            parts.append(self.tr("志愿者处理后，点一下卡片关闭"))
+        self.credits.setText("\n".join(parts))
         for w in (self.icon, self.headline, self.name, self.reason, self.credits):
             w.setVisible(True)
-        self.timer.start()
+        if self.sticky:
+            self.timer.stop()
+        else:
+            self.timer.start()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        """A touch clears the card (the volunteer has dealt with it)."""
+        if self.showing:
+            self.clear()
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     def clear(self) -> None:
         was = self.result is not None
         self.result = None
+        self.sticky = False
         self.timer.stop()
         self.setStyleSheet("#resultCard { background: #f2f4f8; border-radius: 16px; "
                            "border: 2px dashed #9aa0ac; }")
@@ -133,6 +213,9 @@ class SyncBadge(QLabel):
         super().__init__(parent)
         self.tz = tz
         self.state = "unknown"
+        self.error_text = ""  # why the kiosk is offline or stopped, in words (also the tooltip)
+        self.setWordWrap(True)
+        self.setMaximumWidth(620)
         self.setStyleSheet(f"font-size: {theme.SMALL_PX}px; padding: 6px 12px; border-radius: 8px;")
         self.update_status({})
 
@@ -163,7 +246,18 @@ class SyncBadge(QLabel):
             self.state = "unknown"
             head = self.tr("◌ 尚未同步")
             colour = "#e8eaf0"
-        parts = [head, fmt(self.tr("待上传 %1"), status.get("pending", 0))]
+        parts = [head]
+        error = status.get("last_error")
+        self.error_text = ""
+        if self.state == "offline" and error:
+            # Why, in words (never the engine's English); plain "cannot reach" is what 离线 says.
+            self.error_text = reason_text(str(error))
+            if not str(error).startswith("cannot reach the credit API"):
+                parts.append(self.error_text)
+        elif self.state == "revoked":
+            self.error_text = reason_text("device_revoked")
+        self.setToolTip(self.error_text)
+        parts.append(fmt(self.tr("待上传 %1"), status.get("pending", 0)))
         if status.get("parked"):
             parts.append(fmt(self.tr("被拒收 %1"), status["parked"]))
         parts.append(fmt(self.tr("上次同步 %1"), self._hm(status.get("last_success"))))

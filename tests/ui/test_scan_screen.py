@@ -63,17 +63,21 @@ def test_accepted_then_duplicate_then_rejected(qtbot, kiosk, on_scan, demo, sign
 
     again = scan_and_wait(qtbot, kiosk, text)
     assert again.outcome is Outcome.ALREADY_CHECKED_IN
-    assert card.headline.text() == "已签过到" and card.icon.text() == "!"
-    assert "14:00" in card.reason.text()  # the earlier time, in the venue's time zone
+    # The earlier time, in the venue's time zone, is the headline.
+    assert card.headline.text() == "已于 14:00 签到" and card.icon.text() == "!"
+    assert "无需重复扫码" in card.reason.text()
 
     forged = text[:40] + ("A" if text[40] != "A" else "B") + text[41:]
     bad = scan_and_wait(qtbot, kiosk, forged)
     assert bad.outcome.severity is Severity.ERROR
-    assert card.headline.text() == "未能签到" and card.icon.text() == "✖" and card.name.text() == ""
+    assert card.headline.text() == "码校验失败" and card.icon.text() == "✖" and card.name.text() == ""
+    assert "志愿者" in card.reason.text()
 
     # The last few results, masked; never the pass text on screen.
     items = scan.recent_lines()
-    assert len(items) == 3 and result.masked_name in items[2]
+    assert len(items) == 3 and result.masked_name in items[2] and items[2].endswith("签到成功")
+    assert items[1].endswith(f"!  {result.masked_name}  已签过到")
+    assert items[0].endswith("✖  码校验失败")  # the reason word, not just "未能签到"
     screen_text = visible_texts(on_scan)
     assert text not in screen_text and text[:20] not in screen_text
     with Store(ui_config.db_path) as other:

@@ -20,7 +20,8 @@ from kiosk.core.store import SessionRow
 from kiosk.services.checkin import CheckinService
 from kiosk.services.wedge import WedgeFilter
 from kiosk.ui import theme
-from kiosk.ui.scan_widgets import PreviewView, ResultCard, SyncBadge, fmt
+from kiosk.ui.reasons import card_severity, reason_text
+from kiosk.ui.scan_widgets import PreviewView, ResultCard, SyncBadge, fmt, shown_name
 
 RECENT = 5
 
@@ -79,6 +80,7 @@ class ScanScreen(QWidget):
         # and every key on this screen belongs to the scanner.
         self.recent_list = QLabel()
         self.recent_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.recent_list.setWordWrap(True)
         self.recent_list.setMinimumWidth(300)
         self.recent_list.setMaximumWidth(420)
         self.recent_list.setStyleSheet("background: #f5f6f8; border: 1px solid #c0c4cc; "
@@ -143,10 +145,15 @@ class ScanScreen(QWidget):
     # -- inputs ------------------------------------------------------------------------------
 
     def set_session(self, session: SessionRow) -> None:
+        """Scan for ``session``.  The same class again (back from the class picker) keeps the
+        recent list; another class starts with an empty one."""
+        same = self.session is not None and self.session.id == session.id
         self.session = session
-        self.recent.clear()
-        self.recent_list.setText("")
-        self.card.clear()
+        self.card.session = session
+        if not same:
+            self.recent.clear()
+            self.recent_list.setText("")
+            self.card.clear()
         tz = self.tz
         start = session.starts_at.astimezone(tz).strftime("%H:%M")
         end = session.ends_at.astimezone(tz).strftime("%H:%M")
@@ -197,12 +204,14 @@ class ScanScreen(QWidget):
         self.recent_list.setText("\n".join(self.recent_lines()))
 
     def recent_lines(self) -> list[str]:
-        """The last few results, newest first: time, icon, masked name, words."""
+        """The last few results, newest first: time, icon, masked name, the reason word
+        (e.g. "13:52  ✖  王*明  码已作废")."""
         lines = []
         for r in self.recent:
             when = r.at.astimezone(self.tz).strftime("%H:%M") if self.tz else r.at.strftime("%H:%M")
-            icon = theme.SEVERITY_ICONS[r.outcome.severity]
-            lines.append(f"{when}  {icon}  {r.masked_name or '—'}  {self.card.headline_for(r.outcome)}")
+            icon = theme.SEVERITY_ICONS[card_severity(r.outcome)]
+            parts = [when, icon, shown_name(r), reason_text(r.outcome.value)]
+            lines.append("  ".join(p for p in parts if p))
         return lines
 
     @Slot(dict)

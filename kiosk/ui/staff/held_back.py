@@ -12,14 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from kiosk.ui.reasons import reason_text
 from kiosk.ui.staff.common import arg
 from sync.parent_numbers import display_number
-
-_CONTEXT = "HeldBack"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
 
 
 def held_back_text(item: dict[str, Any]) -> str:
@@ -29,20 +24,24 @@ def held_back_text(item: dict[str, Any]) -> str:
     number = display_number(int(pid)) if isinstance(pid, int) and 0 < pid < 2**32 else "—"
     short = str(item.get("checkin_id") or "")[:8] or "—"
     if reason == "unknown_parent":
-        return arg(_tr("家长编号 %1 不存在：请核对后在平台补录。"), number)
+        return arg(QCoreApplication.translate("HeldBack", "家长编号 %1 不存在：请核对后在平台补录。"), number)
     if reason == "walk_in_cap_exceeded":
-        return arg(_tr("家长编号 %1 未报名本课，超过现场补录人数上限：如确实到场，请在平台补录。"),
+        return arg(QCoreApplication.translate(
+                       "HeldBack", "家长编号 %1 未报名本课，超过现场补录人数上限：如确实到场，请在平台补录。"),
                    number)
     if reason == "not_uploaded":
-        return arg(_tr("签到记录 %1 平台尚未收到，未能删除：请先同步，再在平台删除。"), short)
+        return arg(QCoreApplication.translate("HeldBack", "签到记录 %1 平台尚未收到，未能删除：请先同步，再在平台删除。"),
+                   short)
     if reason == "not_this_class":
-        return arg(_tr("签到记录 %1 不属于本课，未作更改：请在平台核对。"), short)
-    return arg(_tr("平台未处理这项更正（%1）：请联系站点管理员。"), reason or "—")
+        return arg(QCoreApplication.translate("HeldBack", "签到记录 %1 不属于本课，未作更改：请在平台核对。"), short)
+    # Any other word in Chinese too (kiosk.ui.reasons), never the platform's raw word.
+    return arg(QCoreApplication.translate("HeldBack", "平台未处理这项更正（%1）：请联系站点管理员。"), reason_text(reason))
 
 
 def held_back_summary(items: list[dict[str, Any]]) -> str:
     """The held-back corrections of a close-out as a short list under a heading ("" if none)."""
     if not items:
         return ""
-    head = arg(_tr("其余学员的积分已发放；以下 %1 项更正平台未处理："), len(items))
+    head = arg(QCoreApplication.translate("HeldBack", "其余学员的积分已发放；以下 %1 项更正平台未处理："),
+               len(items))
     return "\n".join([head, *("· " + held_back_text(i) for i in items)])
