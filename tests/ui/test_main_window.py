@@ -35,7 +35,7 @@ def test_a_kiosk_with_classes_starts_on_the_picker(qtbot, kiosk, demo):
     # Today's classes, the one open now pre-selected; a cancelled one cannot be chosen.
     assert w.picker.selected().id == demo[1]["open_session"]
     texts = [w.picker.list.item(i).text() for i in range(w.picker.list.count())]
-    assert any("（已取消）" in t for t in texts) and all("已报名" in t for t in texts)
+    assert any(t.startswith("✖ 已取消") for t in texts) and all("已报名" in t for t in texts)
 
 
 def test_an_empty_unenrolled_kiosk_starts_on_first_run(qtbot, tmp_path, clock):
@@ -65,7 +65,10 @@ def test_refused_class_refuses_a_walk_in_scan(qtbot, kiosk, demo, signing_key):
     with qtbot.waitSignal(kiosk.checkin.result, timeout=5000) as sig:
         wedge_type(w.scan, text)
     assert sig.args[0].outcome in (Outcome.NOT_REGISTERED, Outcome.CLASS_CLOSED)
-    assert w.scan.card.icon.text() == "✖"
+    # Not a forgery: amber with the reason as the headline, kept until a volunteer touches it.
+    card = w.scan.card
+    assert card.icon.text() == "!" and card.headline.text() in ("未报名本课", "本课已结束签到")
+    assert card.sticky and "志愿者" in card.reason.text()
 
 
 def test_kiosk_mode_is_full_screen_and_leaving_needs_the_admin_pin(qtbot, kiosk, pin_answers):
