@@ -104,7 +104,16 @@ def test_closeout_with_corrections_locks_the_class(screen_factory, ui_store, ses
     assert ("将移除 1" in screen.review.counts_label.text()
             and "将补录 1" in screen.review.counts_label.text())
 
+    # A confirmation with the counts first; 返回修改 goes back with nothing locked.
     screen.sign_button.click()
+    assert screen.page() == screen.PAGE_CONFIRM
+    assert screen.confirm_text.text() == \
+        "确认结课：出勤 4 人，移除 1 条，补录 1 人。结课后不能再签到。"
+    assert not screen.camera_wanted()
+    screen.confirm_back_button.click()
+    assert screen.page() == screen.PAGE_REVIEW and ui_store.closeout_for(session.id) is None
+    screen.sign_button.click()
+    screen.confirm_button.click()
     assert screen.page() == screen.PAGE_SUMMARY
     assert screen.syncs == [1]  # a sync is tried at once
     row = ui_store.closeout_for(session.id)
@@ -159,6 +168,8 @@ def test_pin_fallback_holds_the_closeout_until_a_trainer_pass(screen_factory, ui
     assert screen.page() == screen.PAGE_REVIEW and screen.pin_mode
     assert "培训师密码" in screen.pin_notice.text()
     screen.sign_button.click()
+    assert "出勤 4 人，移除 0 条，补录 0 人" in screen.confirm_text.text()
+    screen.confirm_button.click()
     assert screen.page() == screen.PAGE_SUMMARY
     row = ui_store.closeout_for(session.id)
     assert row["state"] == "parked" and row["park_reason"] == HELD_REASON
@@ -168,7 +179,7 @@ def test_pin_fallback_holds_the_closeout_until_a_trainer_pass(screen_factory, ui
     assert "培训师扫描培训师码" in screen.summary_message.text()
 
     # Later (or right away) the trainer scans the pass: the close-out joins the upload queue.
-    screen.accept_code(trainer_pass(signing_key, session.trainer_id))
+    wedge_type(screen, trainer_pass(signing_key, session.trainer_id))
     row = ui_store.closeout_for(session.id)
     assert row["state"] == "pending" and row["trainer_pass_id"] > 0
     assert len(ui_store.pending_closeouts()) == 1
@@ -201,3 +212,38 @@ def test_a_held_class_reopens_on_the_pass_prompt_and_a_closed_one_on_the_summary
     assert ui_store.closeout_for(session.id)["state"] == "pending"
     again = screen_factory()
     assert again.page() == again.PAGE_SUMMARY
+
+
+def test_the_camera_is_paused_while_the_trainer_reviews(screen_factory, ui_store, session,
+                                                        checked_in, signing_key, demo):
+    """Only the pass prompt wants the camera: a parent's phone in view while the trainer reviews
+    pops up nothing; the scanner still takes the trainer's pass."""
+    screen = screen_factory()
+    wanted: list[bool] = []
+    screen.scanning_wanted.connect(wanted.append)
+    assert screen.camera_wanted()
+    parent_pass, _ = signing_key.issue(checked_in[0], valid_from=NOW - timedelta(days=1))
+    screen.accept_code(trainer_pass(signing_key, session.trainer_id))  # the camera, on page 1
+    assert screen.page() == screen.PAGE_REVIEW and wanted[-1] is False
+    screen.accept_code(parent_pass)  # a parent's phone in front of the camera
+    assert "家长码" not in visible_texts(screen)
+    screen.sign_button.click()
+    screen.accept_code(parent_pass)
+    assert screen.page() == screen.PAGE_CONFIRM and "家长码" not in visible_texts(screen)
+    screen.confirm_button.click()
+    assert screen.page() == screen.PAGE_SUMMARY and not screen.camera_wanted()
+    screen.accept_code(parent_pass)
+    assert "家长码" not in visible_texts(screen)
+    screen.hide()
+    assert wanted[-1] is True  # leaving: the scan screen's camera may run again
+
+
+def test_a_refused_trainer_pass_says_why_in_chinese(screen_factory, session, checked_in,
+                                                     signing_key, ui_store):
+    screen = screen_factory()
+    expired, _ = signing_key.issue(session.trainer_id, role=Role.TRAINER,
+                                   valid_from=NOW - timedelta(days=30),
+                                   valid_until=NOW - timedelta(days=29))
+    wedge_type(screen, expired)
+    assert "培训师码不能使用（培训师码已过期）" in screen.auth_message.text()
+    assert "expired" not in screen.auth_message.text()

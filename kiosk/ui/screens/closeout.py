@@ -1,4 +1,5 @@
-"""The trainer's close-out: identify → review and correct the roster → sign off → summary and exports.
+"""The trainer's close-out: identify → review and correct the roster → confirm the counts → sign
+off → summary and exports.
 
 Identification is the trainer's pass (scanner via the shared :class:`WedgeFilter`, or a camera
 code handed in through :meth:`CloseoutScreen.accept_code`).  The fallback is the trainer PIN set
@@ -6,6 +7,10 @@ on this kiosk: the platform cannot check a kiosk PIN, so a PIN sign-off locks th
 the corrections here, but holds the close-out (no credits yet) until a trainer's pass is scanned
 for it — on this screen, any time later (see ``kiosk.core.closeout.HELD_REASON``).
 The roster and its corrections are :class:`kiosk.ui.staff.roster_review.RosterReview`.
+
+The camera is wanted only while the screen asks for the trainer's pass (``scanning_wanted``
+says so as the pages change): while the trainer reviews, camera codes are dropped, so a parent's
+phone in view pops up nothing.  The USB scanner (the wedge) keeps taking the trainer's pass.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from kiosk.core.store import Store, from_iso
 from kiosk.operations.roster import roster_table, venue_timezone
 from kiosk.services.wedge import WedgeFilter
 from kiosk.ui.pin import ask_pin
+from kiosk.ui.reasons import closeout_error_text, reason_text
 from kiosk.ui.staff.arrival_chart import ArrivalChart
 from kiosk.ui.staff.common import (
     SCREEN_STYLE,
@@ -66,8 +72,9 @@ class CloseoutScreen(QWidget):
 
     finished = Signal()
     cancelled = Signal()
+    scanning_wanted = Signal(bool)  # the camera: on while the pass is asked for, else paused
 
-    PAGE_AUTH, PAGE_REVIEW, PAGE_SUMMARY = range(3)
+    PAGE_AUTH, PAGE_REVIEW, PAGE_SUMMARY, PAGE_CONFIRM = range(4)
 
     def __init__(self, store: Store, session_id: int, *, clock: Clock, config: Config,
                  wedge: WedgeFilter, sync_now: Callable[[], None],
@@ -96,6 +103,8 @@ class CloseoutScreen(QWidget):
         self.stack.addWidget(self._build_auth())
         self.stack.addWidget(self._build_review())
         self.stack.addWidget(self._build_summary())
+        self.stack.addWidget(self._build_confirm())
+        self.stack.currentChanged.connect(lambda _i: self.scanning_wanted.emit(self.camera_wanted()))
         for b in self.findChildren(QWidget):
             if not isinstance(b, QLineEdit):
                 b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -157,7 +166,7 @@ class CloseoutScreen(QWidget):
         back.clicked.connect(self.cancel)
         self.sign_button = big_button(self.tr("签核结课"), page, name="sign_off")
         self.sign_button.setStyleSheet("font-weight: bold;")
-        self.sign_button.clicked.connect(self.sign_off)
+        self.sign_button.clicked.connect(self.ask_confirm)
         row2.addWidget(back)
         row2.addStretch(1)
         row2.addWidget(self.sign_button)
@@ -202,6 +211,29 @@ class CloseoutScreen(QWidget):
         lay.addLayout(row)
         return page
 
+    def _build_confirm(self) -> QWidget:
+        page = QWidget(self)
+        lay = QVBoxLayout(page)
+        lay.addWidget(title_label(self.tr("确认结课"), page))
+        self.confirm_text = QLabel(page)
+        self.confirm_text.setObjectName("confirm_counts")
+        self.confirm_text.setWordWrap(True)
+        self.confirm_text.setStyleSheet("font-size: 30px; padding: 12px 0;")
+        lay.addWidget(self.confirm_text)
+        lay.addStretch(1)
+        row = QHBoxLayout()
+        self.confirm_back_button = big_button(self.tr("返回修改"), page, name="confirm_back")
+        self.confirm_back_button.clicked.connect(
+            lambda: self.stack.setCurrentIndex(self.PAGE_REVIEW))
+        self.confirm_button = big_button(self.tr("确认结课"), page, name="confirm")
+        self.confirm_button.setStyleSheet("font-weight: bold;")
+        self.confirm_button.clicked.connect(self.sign_off)
+        row.addWidget(self.confirm_back_button)
+        row.addStretch(1)
+        row.addWidget(self.confirm_button)
+        lay.addLayout(row)
+        return page
+
     # -- flow -------------------------------------------------------------------------------
 
     def _existing(self) -> dict | None:
@@ -229,13 +261,24 @@ class CloseoutScreen(QWidget):
     def page(self) -> int:
         return self.stack.currentIndex()
 
+    def camera_wanted(self) -> bool:
+        """The camera is for the trainer's pass on the first page; paused everywhere else."""
+        return self.page() == self.PAGE_AUTH
+
     def _on_wedge(self, text: str, source: str) -> None:
         if self.isVisible():
-            self.accept_code(text)
+            self.pass_scanned(text)
 
     def accept_code(self, text: str) -> None:
-        """A code from the camera or the scanner: the trainer's pass on the first page, or the
-        confirmation of a close-out signed with the PIN."""
+        """A code from the camera: taken only while the trainer's pass is asked for."""
+        if not self.camera_wanted():
+            log.debug("close-out of class %s: camera code ignored while reviewing", self.session_id)
+            return
+        self.pass_scanned(text)
+
+    def pass_scanned(self, text: str) -> None:
+        """A code from the scanner (or the camera on the first page): the trainer's pass on the
+        first page, or the confirmation of a close-out signed with the PIN."""
         if self.is_held():
             self._confirm_held(text)
             return
@@ -272,6 +315,20 @@ class CloseoutScreen(QWidget):
 
     # -- sign-off ---------------------------------------------------------------------------
 
+    def planned_counts(self) -> tuple[int, int, int]:
+        """(attendance, removals, additions) as the close-out will have them."""
+        checked_in = self.store.session_counts(self.session_id)["checked_in"]
+        rem, add = len(self.review.removals), len(self.review.additions)
+        return checked_in - rem + add, rem, add
+
+    def ask_confirm(self) -> None:
+        """The counts before signing off; nothing is locked until 确认结课."""
+        present, rem, add = self.planned_counts()
+        self.confirm_text.setText(arg(
+            self.tr("确认结课：出勤 %1 人，移除 %2 条，补录 %3 人。结课后不能再签到。"),
+            present, rem, add))
+        self.stack.setCurrentIndex(self.PAGE_CONFIRM)
+
     def sign_off(self) -> None:
         removals = [Removal(cid, why) for cid, why in self.review.removals.items()]
         additions = [Addition(pid, why) for pid, why in self.review.additions.items()]
@@ -287,6 +344,7 @@ class CloseoutScreen(QWidget):
                                         removals=removals, additions=additions, clock=self.clock)
         except CloseoutError as exc:
             log.warning("close-out of class %s refused: %s", self.session_id, exc.code)
+            self.stack.setCurrentIndex(self.PAGE_REVIEW)
             show_message(self.review.message, "error", self._error_text(exc))
             return
         self._trainer_pass = None
@@ -338,7 +396,8 @@ class CloseoutScreen(QWidget):
                 "请打印签到表，由培训师和站点管理员签字。"))
         elif co.get("state") == "parked":
             show_message(self.summary_message, "error", arg(
-                self.tr("平台没有接受这次结课：%1。请联系站点管理员。"), co.get("park_reason") or ""))
+                self.tr("平台没有接受这次结课：%1。请联系站点管理员。"),
+                reason_text(co.get("park_reason"))))
         elif co.get("state") == "acknowledged" and held:
             show_message(self.summary_message, "notice", self.tr(
                 "已签核并锁定，平台已收到，积分已发放；有几项更正平台未处理，见下方。"))
@@ -369,27 +428,7 @@ class CloseoutScreen(QWidget):
     # -- words ------------------------------------------------------------------------------
 
     def _error_text(self, exc: CloseoutError) -> str:
-        reasons = {
-            "unreadable": self.tr("无法识别"), "unknown_key": self.tr("来自其他系统或已停用的密钥"),
-            "bad_signature": self.tr("签名不对，可能是伪造的"), "revoked": self.tr("已作废"),
-            "expired": self.tr("已过期"), "not_yet_valid": self.tr("尚未生效"),
-        }
-        texts = {
-            "wrong_role": self.tr("这是家长码。结课需要培训师本人的培训师码。"),
-            "not_this_trainer": self.tr("这张培训师码不属于本课的培训师，只有本课的培训师可以结课。"),
-            "already_closed": self.tr("本课已经结课，不能重复签核。"),
-            "unknown_class": self.tr("本机没有这门课程。"),
-            "unknown_checkin": self.tr("要移除的签到记录不属于本课，请刷新名单后再试。"),
-            "already_present": self.tr("要补录的家长已经签到，不需要补录。"),
-            "reason_needed": self.tr("每一条更正都需要填写原因。"),
-            "not_held": self.tr("本课没有等待培训师码确认的结课。"),
-        }
-        if exc.code in texts:
-            return texts[exc.code]
-        if exc.code.startswith("trainer_pass_"):
-            word = reasons.get(exc.code.removeprefix("trainer_pass_"), exc.code)
-            return arg(self.tr("培训师码不能使用（%1）。请换一张有效的培训师码，或使用培训师密码。"), word)
-        return arg(self.tr("无法结课（%1）。"), exc.code)
+        return closeout_error_text(exc.code)
 
     # -- wedge focus ------------------------------------------------------------------------
 
@@ -397,7 +436,9 @@ class CloseoutScreen(QWidget):
         super().showEvent(event)
         self.wedge.watch(self)
         self.setFocus()
+        self.scanning_wanted.emit(self.camera_wanted())
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt API)
         self.wedge.unwatch(self)
+        self.scanning_wanted.emit(True)  # leaving: the scan screen wants its camera back
         super().hideEvent(event)
