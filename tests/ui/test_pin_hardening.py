@@ -250,3 +250,32 @@ def test_a_tampered_hash_is_refused_at_once(stored):
     t = time.monotonic()
     assert pins.verify_hash("579135", stored) is False
     assert time.monotonic() - t < 1.0
+
+
+def test_enter_confirms_the_pin_and_never_adds_a_digit(qtbot, ui_config):
+    """Keys tapped, then Enter on a keyboard: the PIN is checked (the last key tapped used to
+    take focus, so Enter "pressed" it again — one digit more, and a wrong try)."""
+    from PySide6.QtCore import Qt
+
+    set_pin(ui_config, "admin", "135790")
+    d = PinDialog(ui_config, "admin", guard=PinGuard(now=FakeTime(), mono=FakeTime()))
+    qtbot.addWidget(d)
+    d.show()
+    for digit in "135790":
+        qtbot.mouseClick(d.digit_buttons[digit], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(d.accepted, timeout=1000):
+        qtbot.keyClick(d.focusWidget() or d, Qt.Key.Key_Return)
+    assert d.guard.tries_left() == pins.MAX_TRIES
+
+
+def test_enter_on_an_empty_pad_is_not_a_wrong_try(qtbot, ui_config):
+    from PySide6.QtCore import Qt
+
+    set_pin(ui_config, "admin", "135790")
+    d = PinDialog(ui_config, "admin", guard=PinGuard(now=FakeTime(), mono=FakeTime()))
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.keyClick(d, Qt.Key.Key_Enter)
+    qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+    assert d.guard.tries_left() == pins.MAX_TRIES and d.result() == 0
+    assert d.message.isVisible()
