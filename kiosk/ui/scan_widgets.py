@@ -67,11 +67,13 @@ class ResultCard(QFrame):
         self.result: CheckinResult | None = None
         self.sticky = False
         self.setObjectName("resultCard")
-        self.setMinimumHeight(180)
+        # Room for a headline and two lines, so the card does not jump when a result comes;
+        # from the theme's sizes, which scale with the screen.
+        self.setMinimumHeight(theme.RESULT_PX * 4)
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.icon.setFixedWidth(120)
-        self.icon.setStyleSheet("font-size: 96px; font-weight: bold;")
+        self.icon.setStyleSheet(f"font-size: {theme.RESULT_PX * 2}px; font-weight: bold;")
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.headline.setStyleSheet(f"font-size: {theme.RESULT_PX}px; font-weight: bold;")

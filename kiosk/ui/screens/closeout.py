@@ -160,7 +160,9 @@ class CloseoutScreen(QWidget):
         lay.addWidget(self.pin_notice)
         self.review = RosterReview(self.store, self.session_id, page)
         lay.addWidget(self.review, 1)
-        lay.addWidget(QLabel(self.tr("签核后本课锁定，不能再签到；更正和出勤名单将上报平台发放积分。"), page))
+        locks = QLabel(self.tr("签核后本课锁定，不能再签到；更正和出勤名单将上报平台发放积分。"), page)
+        locks.setWordWrap(True)  # long in English: wraps instead of widening the window
+        lay.addWidget(locks)
         row2 = QHBoxLayout()
         back = big_button(self.tr("返回"), page, name="review_back")
         back.clicked.connect(self.cancel)
