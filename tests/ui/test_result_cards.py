@@ -138,3 +138,19 @@ def test_recent_list_keeps_the_reason_word(qtbot, kiosk, demo):
     assert lines[1] == "14:00  ✖  王*明  码已作废"
     assert lines[0] == "14:00  !  临时参加  临时参加，已签到"
     assert "王*明  码已作废" in w.scan.recent_list.text()
+
+
+def test_the_sync_badge_says_why_in_chinese(qtbot):
+    from kiosk.ui.scan_widgets import SyncBadge
+
+    badge = SyncBadge(TZ)
+    qtbot.addWidget(badge)
+    badge.update_status({"enrolled": True, "online": False, "pending": 3,
+                         "last_error": "the credit API did not answer in time"})
+    assert "✖ 离线" in badge.text() and "平台没有及时回应" in badge.text()
+    assert "credit API" not in badge.text()
+    badge.update_status({"enrolled": True, "online": False,
+                         "last_error": "cannot reach the credit API (offline?)"})
+    assert "credit API" not in badge.text() and badge.error_text == "无法连接平台（可能没有联网）"
+    badge.update_status({"enrolled": True, "revoked": "The credit API refused this kiosk …"})
+    assert "终端已停用" in badge.text() and "credit API" not in badge.text()
