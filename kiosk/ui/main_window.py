@@ -9,16 +9,14 @@ when first used.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QMainWindow,
     QScrollArea,
     QStackedWidget,
@@ -35,6 +33,7 @@ from kiosk.services.sync import SyncService
 from kiosk.services.wedge import WedgeFilter
 from kiosk.ui import theme
 from kiosk.ui.prefs import camera_spec, pref
+from kiosk.ui.reasons import card_severity
 from kiosk.ui.screens.class_picker import ClassPickerScreen
 from kiosk.ui.screens.crash import CrashScreen
 from kiosk.ui.screens.first_run import FirstRunScreen
@@ -42,54 +41,16 @@ from kiosk.ui.screens.help import HelpScreen
 from kiosk.ui.screens.scan import ScanScreen
 from kiosk.ui.scrolling import scrolled
 from kiosk.ui.staff import common as staff_common
+from kiosk.ui.window_support import (  # noqa: F401  (MIN_WINDOW, available_geometry: API)
+    MIN_WINDOW,
+    SourceOpener,
+    available_geometry,
+)
 
 if TYPE_CHECKING:
     from kiosk.services.scanning import ScanService
 
 log = logging.getLogger(__name__)
-
-# The smallest window the screens are laid out for: a 1024×600 netbook less a 40 px taskbar.
-MIN_WINDOW = QSize(1024, 560)
-
-
-def available_geometry(available: QRect | QSize | None = None) -> QRect:
-    """The screen area the window may use: ``available`` when given (tests and the screenshot
-    tool force a size), else the primary screen's available area (less the taskbar)."""
-    if isinstance(available, QSize):
-        return QRect(0, 0, available.width(), available.height())
-    if isinstance(available, QRect):
-        return QRect(available)
-    screen = QApplication.primaryScreen()
-    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 600)
-
-
-class _SourceOpener(QObject):
-    """Opens a frame source off the GUI thread (an OpenCV camera can take a second to open).
-
-    Qt Multimedia's camera is the exception: its objects live in the GUI thread, and opening it
-    does not block (it starts asynchronously), so it is opened there.
-    """
-
-    opened = Signal(object)
-
-    def open(self, spec: str) -> None:
-        from kiosk.services.camera import open_frame_source, opens_on_gui_thread
-
-        def work() -> None:
-            try:
-                source = open_frame_source(spec)
-            except Exception as exc:  # a bad file or spec: no camera, say so on screen
-                log.warning("frame source %s: %s", spec, exc)
-                from kiosk.scan.sources import NullSource
-
-                source = NullSource()
-            self.opened.emit(source)
-
-        if opens_on_gui_thread(spec):
-            QTimer.singleShot(0, self, work)
-        else:
-            threading.Thread(target=work, name="open-source", daemon=True).start()
-
 
 class MainWindow(QMainWindow):
     screen_changed = Signal(str)
@@ -142,6 +103,7 @@ class MainWindow(QMainWindow):
         self.first_run.enrolled.connect(self.show_picker)
         self.first_run.demo_requested.connect(self._demo_requested)
         self.picker.chosen.connect(self.choose_session)
+        self.picker.closeout_chosen.connect(self._close_out_class)
         self.scan.help_requested.connect(self.show_help)
         self.scan.closeout_requested.connect(self.show_closeout)
         self.scan.admin_requested.connect(self.show_admin)
@@ -158,7 +120,7 @@ class MainWindow(QMainWindow):
             scanner.preview.connect(self.scan.show_preview)
             scanner.notice.connect(self.scan.show_notice)
             scanner.error.connect(self._camera_failed)
-        self._opener = _SourceOpener(self)
+        self._opener = SourceOpener(self)
         self._opener.opened.connect(self._source_opened)
         self._camera_started = False
         # A camera that fails while in use (unplugged, taken by another program) is closed and
@@ -326,7 +288,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_result(self, result: CheckinResult) -> None:
-        self.sounds.play(result.outcome.severity)
+        self.sounds.play(card_severity(result.outcome))  # the card's colour, the card's sound
         if result.checkin_id is not None:
             self.sync.refresh()
 
@@ -363,10 +325,27 @@ class MainWindow(QMainWindow):
                                 wedge=self.wedge, sync_now=self.sync.sync_now)
         screen.finished.connect(self._closeout_finished)
         screen.cancelled.connect(self.show_scan)
+        # The camera only while the trainer's pass is asked for: no parent codes during review.
+        screen.scanning_wanted.connect(self._camera_wanted)
         self._replace_extra("closeout", screen)
+
+    def _close_out_class(self, session: SessionRow) -> None:
+        """The picker's 培训师结课 for a class (an ended one, too): straight to its close-out."""
+        self.choose_session(session)
+        self.show_closeout()
+
+    @Slot(bool)
+    def _camera_wanted(self, on: bool) -> None:
+        if self.scanner is None or not self._camera_started or self._camera_lost:
+            return
+        if on and not self.scanner.running:
+            self._opener.open(self.source_spec)
+        elif not on and self.scanner.running:
+            self.scanner.stop()
 
     def _closeout_finished(self) -> None:
         self.session = None
+        self._camera_wanted(True)
         self.show_picker()
 
     @Slot()

@@ -199,7 +199,7 @@ def test_diagnostics_show_parked_reasons_log_tail_and_export(qtbot, ui_config, u
     qtbot.addWidget(screen)
     table = screen.parked_table
     cells = [table.item(r, 3).text() for r in range(table.rowCount())]
-    assert "registration cancelled on the platform" in cells
+    assert "其他原因（registration cancelled on the platform）" in cells
     assert any("等待扫描培训师码" in c for c in cells)
     assert "被拒收 1" in screen.status_label.text() and "timed out" in screen.status_label.text()
     log_text = screen.log_view.toPlainText()

@@ -21,6 +21,7 @@ from kiosk.core.store import Store
 from kiosk.operations.closeout import submit_closeout
 from kiosk.operations.syncing import run_sync
 from kiosk.services.wedge import WedgeFilter
+from kiosk.ui.reasons import reason_text
 from kiosk.ui.screens.admin import AdminScreen
 from kiosk.ui.screens.closeout import CloseoutScreen
 from sync.enrolment import enrol
@@ -109,4 +110,4 @@ def test_a_bad_row_does_not_stop_the_credits_of_the_class(qtbot, tmp_path, platf
         admin.refresh()
         rows = admin.parked_rows()
         assert ("结课更正未处理", str(sid), "", expected) in rows
-        assert any(r[3] == "unknown_parent" for r in rows)  # the stray record itself, parked
+        assert any(r[3] == reason_text("unknown_parent") for r in rows)  # the stray record, parked

@@ -42,17 +42,9 @@ MIN_BUTTON_PX = 48
 # The smallest window the screens must fit: 1024×600 less a taskbar.
 WINDOWED = QSize(1024, 560)
 
-# Known problems inside screens another change owns (strict: they fail loudly once fixed).
-_CLOSEOUT_EN = ("close-out screen (kiosk/ui/screens/closeout.py), English: the review page's "
-                "label “Signing off locks the class…” does not wrap, so the screen needs 1330 px "
-                "at 1024×600 (2112 px at 1080p), wider than the window")
-KNOWN: dict[tuple[str, str], str] = {
-    (state, "en"): _CLOSEOUT_EN
-    for state in ("closeout_auth", "closeout_review", "closeout_confirm", "closeout_summary")}
-KNOWN_MIN: dict[str, str] = {
-    "scan": "scan screen (kiosk/ui/screens/scan.py, scan_widgets.py): the result card's and the "
-            "preview's fixed 180 px minimum heights make it 596 px tall, more than 560",
-}
+# Known problems that are not fixed yet: (state, language) → why; strict, so a fix is noticed.
+KNOWN: dict[tuple[str, str], str] = {}
+KNOWN_MIN: dict[str, str] = {}
 
 
 def _problems(top: QWidget, limit: QSize) -> list[str]:
@@ -276,8 +268,6 @@ def test_every_screen_fits_a_window_on_a_netbook_with_a_taskbar(walk, screen, re
         pytest.skip("the smallest screen only")
     if screen in KNOWN_MIN:
         request.node.add_marker(pytest.mark.xfail(strict=True, reason=KNOWN_MIN[screen]))
-    if screen == "closeout" and walk.lang == "en":
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=_CLOSEOUT_EN))
     hint = walk.min_hints[screen]
     assert hint.width() <= WINDOWED.width() and hint.height() <= WINDOWED.height(), (
         f"{screen} needs {hint.width()}×{hint.height()}")

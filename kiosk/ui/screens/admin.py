@@ -39,6 +39,7 @@ from kiosk.core.store import Store, StoreError
 from kiosk.operations.outbox import parked_items
 from kiosk.ui import theme
 from kiosk.ui.pin import ask_new_pin, pin_is_set
+from kiosk.ui.reasons import reason_text
 from kiosk.ui.scrolling import scrolled
 from kiosk.ui.staff.common import (
     arg,
@@ -290,7 +291,8 @@ class AdminScreen(QWidget):
             sync_line = arg(self.tr("同步：在线，上次成功 %1"), self._when(st.get("last_success")))
         elif st.get("online") is False:
             sync_line = arg(self.tr("同步：离线，上次成功 %1；错误：%2"),
-                            self._when(st.get("last_success")), st.get("last_error") or "—")
+                            self._when(st.get("last_success")),
+                            reason_text(st["last_error"]) if st.get("last_error") else "—")
         else:
             sync_line = self.tr("同步：尚未同步")
         lines = [
@@ -324,7 +326,7 @@ class AdminScreen(QWidget):
         kinds = {"checkin": self.tr("签到"), "checkout": self.tr("签退"), "closeout": self.tr("结课")}
         held = self.tr("用培训师密码结课，等待扫描培训师码确认")
         rows = [(kinds.get(p.kind, p.kind), str(p.session_id), self._when(p.device_time),
-                 held if p.held else p.reason or "—")
+                 held if p.held else reason_text(p.reason) if p.reason else "—")
                 for p in parked_items(self.store)]
         # Corrections the platform held back from close-outs it applied: the rest of each class
         # got its credits; these need someone at the platform.

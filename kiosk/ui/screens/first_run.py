@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from kiosk.services.sync import SyncService
 from kiosk.services.wedge import WedgeFilter
 from kiosk.ui import theme
+from kiosk.ui.reasons import reason_text
 from kiosk.ui.scan_widgets import fmt
 
 
@@ -150,7 +151,8 @@ class FirstRunScreen(QWidget):
                                     "以明文在网络上传送。请向平台管理员确认 https:// 地址。"),
             "rate_limited": self.tr("尝试次数太多，请稍后再试。"),
         }
-        return words.get(error, fmt(self.tr("无法连接平台，请检查网络和平台地址。（%1）"), error))
+        return words.get(error, fmt(self.tr("无法连接平台，请检查网络和平台地址。（%1）"),
+                                    reason_text(error)))
 
     def setFocusToFields(self) -> None:  # noqa: N802 (Qt naming)
         self.api.setFocus(Qt.FocusReason.OtherFocusReason)
