@@ -376,7 +376,9 @@ def test_from_pass_error_maps_every_pass_error():
     for error in PassError:
         outcome = Outcome.from_pass_error(error)
         assert outcome.value == error.value
-        assert outcome.severity is Severity.ERROR
+        # a trainer's pass shown at check-in is the wrong card, not a forgery: amber
+        expected = Severity.WARN if outcome is Outcome.WRONG_ROLE else Severity.ERROR
+        assert outcome.severity is expected
         assert not outcome.creates_record
 
 
@@ -389,6 +391,12 @@ def test_severity_and_creates_record():
         Outcome.ACCEPTED_WALK_IN,
         Outcome.ALREADY_CHECKED_IN,
         Outcome.ALREADY_CHECKED_OUT,
+        Outcome.NOT_OPEN_YET,
+        Outcome.WRONG_ROLE,
+        Outcome.NOT_REGISTERED,
+        Outcome.CLASS_FULL,
+        Outcome.CLASS_CLOSED,
+        Outcome.CLASS_CANCELLED,
     }
     assert {o for o in Outcome if o.creates_record} == {
         Outcome.ACCEPTED,

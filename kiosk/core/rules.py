@@ -62,6 +62,14 @@ _SEVERITY = {
     Outcome.ACCEPTED_WALK_IN: Severity.WARN,
     Outcome.ALREADY_CHECKED_IN: Severity.WARN,
     Outcome.ALREADY_CHECKED_OUT: Severity.WARN,
+    # "come back later" and the refusals of a real parent that a volunteer sorts out: amber,
+    # not the red of a pass that cannot be trusted or read
+    Outcome.NOT_OPEN_YET: Severity.WARN,
+    Outcome.WRONG_ROLE: Severity.WARN,
+    Outcome.NOT_REGISTERED: Severity.WARN,
+    Outcome.CLASS_FULL: Severity.WARN,
+    Outcome.CLASS_CLOSED: Severity.WARN,
+    Outcome.CLASS_CANCELLED: Severity.WARN,
 }
 for _o in Outcome:
     _SEVERITY.setdefault(_o, Severity.ERROR)

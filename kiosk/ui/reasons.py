@@ -225,13 +225,6 @@ def closeout_error_text(code: str) -> str:
 
 # -- check-in results as shown --------------------------------------------------------------
 
-_WARN = {
-    Outcome.ACCEPTED_WALK_IN, Outcome.ALREADY_CHECKED_IN, Outcome.ALREADY_CHECKED_OUT,
-    Outcome.NOT_OPEN_YET, Outcome.WRONG_ROLE,
-    # refusals of a real parent that a volunteer sorts out: amber, not "forged" red
-    Outcome.NOT_REGISTERED, Outcome.CLASS_FULL, Outcome.CLASS_CLOSED, Outcome.CLASS_CANCELLED,
-}
-_OK = {Outcome.ACCEPTED, Outcome.CHECKED_OUT}
 _VOLUNTEER_WARN = {Outcome.NOT_REGISTERED, Outcome.CLASS_FULL, Outcome.CLASS_CLOSED,
                    Outcome.CLASS_CANCELLED}
 
@@ -239,11 +232,7 @@ _VOLUNTEER_WARN = {Outcome.NOT_REGISTERED, Outcome.CLASS_FULL, Outcome.CLASS_CLO
 def card_severity(outcome: Outcome) -> Severity:
     """Green accepted; amber "come back later", walk-in, already checked in and the refusals of
     a real parent; red for a pass that cannot be trusted or read (and a wrong kiosk clock)."""
-    if outcome in _OK:
-        return Severity.OK
-    if outcome in _WARN:
-        return Severity.WARN
-    return Severity.ERROR
+    return outcome.severity  # one table, in the core (kiosk.core.rules), for screen and CLI
 
 
 def needs_volunteer(outcome: Outcome) -> bool:
