@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.desk import CheckinResult
@@ -216,8 +216,10 @@ class SyncBadge(QLabel):
         self.tz = tz
         self.state = "unknown"
         self.error_text = ""  # why the kiosk is offline or stopped, in words (also the tooltip)
-        self.setWordWrap(True)
-        self.setMaximumWidth(620)
+        # One line: a wrapped badge gets cut by the header's layout.  What does not fit (the
+        # offline reason) stays in the tooltip and on the admin screen.
+        self.setWordWrap(False)
+        self.setMaximumWidth(theme.px(620))  # the design's 620 px, at the screen's scale
         self.setStyleSheet(f"font-size: {theme.SMALL_PX}px; padding: 6px 12px; border-radius: 8px;")
         self.update_status({})
 
@@ -265,7 +267,14 @@ class SyncBadge(QLabel):
         parts.append(fmt(self.tr("上次同步 %1"), self._hm(status.get("last_success"))))
         if status.get("clock_warning"):
             parts.append(self.tr("⚠ 时钟偏差大"))
-        self.setText("  ·  ".join(parts))
+        text = "  ·  ".join(parts)
+        font = QFont(self.font())
+        font.setPixelSize(theme.SMALL_PX)
+        if (QFontMetrics(font).horizontalAdvance(text) > self.maximumWidth() - theme.px(30)
+                and self.error_text in parts):
+            parts.remove(self.error_text)
+            text = "  ·  ".join(parts)
+        self.setText(text)
         self.setStyleSheet(f"font-size: {theme.SMALL_PX}px; padding: 6px 12px; "
                            f"border-radius: 8px; background: {colour}; color: #111111;")
 

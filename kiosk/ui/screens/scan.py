@@ -105,7 +105,10 @@ class ScanScreen(QWidget):
         names.addWidget(self.subtitle)
         header.addLayout(names, 1)
         side = QVBoxLayout()
-        side.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignRight)
+        # No alignment flag here: with one, the layout ignores the badge's height-for-width and
+        # a wrapped second line is cut off.
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        side.addWidget(self.badge)
         side.addWidget(self.counts_label, 0, Qt.AlignmentFlag.AlignRight)
         header.addLayout(side)
 
