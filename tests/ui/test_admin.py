@@ -248,3 +248,19 @@ def test_admin_sets_the_trainer_pin(qtbot, admin, ui_config):
     admin.trainer_pin_button.click()
     assert pin_is_set(ui_config, "trainer") and check_pin(ui_config, "trainer", "258036")
     assert "已设置" in admin.trainer_pin_state.text()
+
+
+def test_admin_times_are_the_venues_not_the_pcs(qtbot, ui_config, ui_store, monkeypatch):
+    """A PC left on UTC still shows the venue's (Hangzhou's) wall clock."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        screen = AdminScreen(ui_store, ui_config, sync_now=lambda: None,
+                             sync_status=lambda: {"enrolled": False})
+        qtbot.addWidget(screen)
+        assert screen._when("2026-11-23T06:00:00+00:00") == "11-23 14:00"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

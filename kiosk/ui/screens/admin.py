@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import Config
 from kiosk.core.store import Store, StoreError
 from kiosk.operations.outbox import parked_items
+from kiosk.operations.roster import venue_timezone
 from kiosk.ui import theme
 from kiosk.ui.pin import ask_new_pin, pin_is_set
 from kiosk.ui.reasons import reason_text
@@ -317,7 +318,9 @@ class AdminScreen(QWidget):
         if not iso:
             return self.tr("从未")
         try:
-            return datetime.fromisoformat(iso).astimezone().strftime("%m-%d %H:%M")
+            # The venue's wall clock, as on the sign-in sheet — not the PC's zone.
+            return datetime.fromisoformat(iso).astimezone(venue_timezone(self.store)).strftime(
+                "%m-%d %H:%M")
         except ValueError:
             return iso
 
