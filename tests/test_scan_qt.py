@@ -131,3 +131,26 @@ def test_a_picture_queued_before_stop_is_dropped(qtbot):
     service._preview_from_worker.emit(QImage(8, 8, QImage.Format.Format_RGB888))  # none running
     qtbot.wait(50)
     assert shown == []
+
+
+def test_service_relays_hints_as_a_signal(qtbot, tmp_path):
+    """A code located but not read (too small here) → ``hint("closer")`` in the main thread;
+    stopping the camera clears it with ``hint("")``."""
+    import cv2
+
+    from tests.test_scan_strategy import damaged_code, scene
+
+    for i in range(3):
+        cv2.imwrite(str(tmp_path / f"{i}.png"), scene(damaged_code(2), 600, 300 + i))
+    src = FileSource(tmp_path, fps=60, loop=True)
+    src.open()
+    service = ScanService(preview_fps=0)
+    in_main: list[bool] = []
+    service.hint.connect(lambda _w: in_main.append(threading.current_thread() is threading.main_thread()))
+    with qtbot.waitSignal(service.hint, timeout=20_000) as blocker:
+        service.start(src)
+    assert blocker.args == ["closer"]
+    with qtbot.waitSignal(service.hint, timeout=5000) as blocker:
+        service.stop()
+    assert blocker.args == [""]
+    assert in_main and all(in_main)

@@ -1,5 +1,7 @@
 """The camera pipeline: capture → (newest frame only) → gray → decode → debounce → one code.
 
+The decoder is :class:`~kiosk.scan.strategy.MultiFrameDecoder` (a different attempt in each frame,
+hints for the parent, an idle mode); a plain :class:`~kiosk.scan.decoder.QrDecoder` still fits.
 Two plain threads: one captures as fast as the source delivers and keeps only the newest frame;
 the other decodes whatever is newest and drops the rest, so a slow decode never builds a queue
 and a parent never waits for old frames.  Results leave through callbacks, called on the decode
@@ -17,11 +19,13 @@ from dataclasses import dataclass, field
 from kiosk.scan.debounce import Debouncer
 from kiosk.scan.decoder import DecodeResult, QrDecoder
 from kiosk.scan.sources import Frame, FrameSource, NullSource, SourceError
+from kiosk.scan.strategy import MultiFrameDecoder, ScanResult
 
 log = logging.getLogger(__name__)
 
 CodeCallback = Callable[[str, float], None]  # (text, first seen: perf_counter time)
-PreviewCallback = Callable[[Frame, DecodeResult], None]
+PreviewCallback = Callable[[Frame, DecodeResult | ScanResult], None]
+HintCallback = Callable[[str], None]  # a key of kiosk.scan.strategy.HINTS, or "" (none)
 
 
 @dataclass
@@ -30,6 +34,8 @@ class PipelineStats:
     decoded: int = 0
     dropped: int = 0
     emitted: int = 0
+    skipped: int = 0  # idle mode: frames the decoder let pass
+    hints: list[str] = field(default_factory=list)
     decode_ms: list[float] = field(default_factory=list)
     decode_threads: set[int] = field(default_factory=set)
 
@@ -68,22 +74,25 @@ class ScanPipeline:
         source: FrameSource,
         on_code: CodeCallback,
         *,
-        decoder: QrDecoder | None = None,
+        decoder: MultiFrameDecoder | QrDecoder | None = None,
         debouncer: Debouncer | None = None,
         on_preview: PreviewCallback | None = None,
         preview_fps: float = 15.0,
         on_error: Callable[[str], None] | None = None,
         on_end: Callable[[], None] | None = None,
+        on_hint: HintCallback | None = None,
         keep_timings: bool = False,
     ) -> None:
         self.source = source
         self.on_code = on_code
-        self.decoder = decoder or QrDecoder(invert="alternate")
+        self.decoder = decoder or MultiFrameDecoder()
         self.debouncer = debouncer or Debouncer()
         self.on_preview = on_preview
         self.preview_interval = 1.0 / preview_fps if preview_fps > 0 else float("inf")
         self.on_error = on_error
         self.on_end = on_end
+        self.on_hint = on_hint
+        self._hint = ""
         self.keep_timings = keep_timings
         self.stats = PipelineStats()
         self._mailbox = _Latest()
@@ -148,12 +157,20 @@ class ScanPipeline:
                     break
                 continue
             try:
-                result = self.decoder.decode(frame.image)
+                if isinstance(self.decoder, MultiFrameDecoder):
+                    result: DecodeResult | ScanResult = self.decoder.decode(frame.image, frame.captured)
+                else:
+                    result = self.decoder.decode(frame.image)
             except Exception:
                 log.exception("decoder failed on a frame")
                 continue
-            self.stats.decoded += 1
             self.stats.decode_threads.add(threading.get_ident())
+            if isinstance(result, ScanResult):
+                self._relay_hint(result.hint)
+                if result.skipped:
+                    self.stats.skipped += 1
+                    continue
+            self.stats.decoded += 1
             if self.keep_timings:
                 self.stats.decode_ms.append(result.ms)
             for text, first_seen in self.debouncer.feed(result.texts, frame.captured):
@@ -169,5 +186,17 @@ class ScanPipeline:
                     self.on_preview(frame, result)
                 except Exception:
                     log.exception("preview handler failed")
+        self._relay_hint("")
         if self.on_end:
             self.on_end()
+
+    def _relay_hint(self, hint: str) -> None:
+        if hint == self._hint:
+            return
+        self._hint = hint
+        self.stats.hints.append(hint)
+        if self.on_hint:
+            try:
+                self.on_hint(hint)
+            except Exception:
+                log.exception("hint handler failed")
