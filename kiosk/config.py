@@ -42,6 +42,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("admin_pin_hash", str, "", "Admin PIN (salted hash; empty = first-run default)"),
     Setting("trainer_pin_hash", str, "", "Trainer PIN for close-out without a pass (salted hash)"),
     Setting("camera", str, "camera:0", "Frame source: camera:N, file:PATH (demo) or none (scanner only)"),
+    # Camera focus and exposure (kiosk/services/camera_controls.py), applied when the camera opens, each
+    # only where the camera supports it (anything else is logged and left as it is).
+    Setting("camera_focus", str, "near", "Camera focus: auto, near (codes held close) or manual"),
+    Setting("camera_focus_distance", int, 10,
+            "Manual focus distance, 0 (nearest) to 100 (infinity); used when focus is manual"),
+    Setting("camera_exposure_compensation", int, 0,
+            "Exposure compensation in tenths of a stop, -20 to 20 (-7: bright phone screens)"),
     Setting("volume", int, 80, "Sound volume, 0-100"),
     Setting("kiosk_mode", bool, False, "Full screen without window controls; leaving needs the admin PIN"),
     Setting("sync_interval_s", int, 30, "Seconds between background sync passes"),

@@ -311,3 +311,96 @@ print("ok", checks["camera"].detail)
                        timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith("ok")
+
+
+# -- focus and exposure ----------------------------------------------------------------------------
+
+
+class FakeCamera:
+    """The parts of QCamera that settings touch, with what this camera supports."""
+
+    def __init__(self, focus_modes=(), features=None, exposure_modes=()) -> None:
+        from PySide6.QtMultimedia import QCamera, QCameraDevice
+
+        self._focus_modes, self._exposure_modes = set(focus_modes), set(exposure_modes)
+        self._features = features if features is not None else QCamera.Feature(0)
+        self._device = QCameraDevice()
+        self.calls: list[tuple] = []
+
+    def cameraDevice(self):  # noqa: N802 (Qt's names)
+        return self._device
+
+    def supportedFeatures(self):  # noqa: N802
+        return self._features
+
+    def isFocusModeSupported(self, mode):  # noqa: N802
+        return mode in self._focus_modes
+
+    def isExposureModeSupported(self, mode):  # noqa: N802
+        return mode in self._exposure_modes
+
+    def __getattr__(self, name):
+        if name.startswith("set"):
+            return lambda *args: self.calls.append((name, *args))
+        raise AttributeError(name)
+
+
+def test_camera_settings_are_declared_once(tmp_path):
+    from kiosk.config import Config
+    from kiosk.services.camera_controls import CAMERA_SETTING_KEYS, camera_settings
+
+    cfg = Config(tmp_path)
+    assert camera_settings(cfg) == {"camera_focus": "near", "camera_focus_distance": 10,
+                                    "camera_exposure_compensation": 0}
+    cfg.set("camera_exposure_compensation", -7)
+    assert camera_settings(cfg)["camera_exposure_compensation"] == -7
+    assert set(camera_settings(cfg)) == set(CAMERA_SETTING_KEYS)
+
+
+def test_settings_on_a_camera_that_supports_them(qapp):
+    from PySide6.QtMultimedia import QCamera
+
+    from kiosk.services.camera_controls import apply_camera_settings
+
+    cam = FakeCamera(focus_modes={QCamera.FocusMode.FocusModeManual, QCamera.FocusMode.FocusModeAutoNear},
+                     features=QCamera.Feature.FocusDistance | QCamera.Feature.ExposureCompensation,
+                     exposure_modes={QCamera.ExposureMode.ExposureAuto})
+    done = apply_camera_settings(cam, {"camera_focus": "manual", "camera_focus_distance": 30,
+                                       "camera_exposure_compensation": -7})
+    assert done == ["focus=manual", "focus_distance=30", "exposure_compensation=-0.7 EV"]
+    assert ("setFocusMode", QCamera.FocusMode.FocusModeManual) in cam.calls
+    assert ("setFocusDistance", 0.3) in cam.calls
+    assert ("setExposureCompensation", -0.7) in cam.calls
+
+
+def test_unsupported_settings_are_a_logged_no_op(qapp, caplog):
+    from PySide6.QtMultimedia import QCamera
+
+    from kiosk.services.camera_controls import apply_camera_settings
+
+    wanted = {"camera_focus": "near", "camera_focus_distance": 10, "camera_exposure_compensation": -7}
+    cam = FakeCamera()  # supports nothing
+    with caplog.at_level("INFO", logger="kiosk.services.camera_controls"):
+        assert apply_camera_settings(cam, wanted) == []
+    assert cam.calls == []
+    assert "focus near not supported" in caplog.text
+    assert "exposure compensation not supported" in caplog.text
+    # a real QCamera without a device supports nothing either
+    assert apply_camera_settings(QCamera(), wanted) == []
+
+
+def test_settings_with_the_file_source_are_a_logged_no_op(qtbot, video, texts, caplog):
+    """The file source stands in for a camera: the service applies the settings, the source says
+    it is not a camera, and scanning works as before."""
+    source = QtVideoFileSource(video, loop=False)
+    source.open()
+    service = ScanService(preview_fps=0, camera_settings={"camera_focus": "near",
+                                                          "camera_exposure_compensation": -7})
+    got: list[str] = []
+    service.code_scanned.connect(lambda text, _m: got.append(text))
+    with caplog.at_level("INFO", logger="kiosk.services.camera"), \
+            qtbot.waitSignal(service.stopped, timeout=30_000):
+        service.start(source)
+    service.stop()
+    assert "not a camera: focus and exposure settings not applied" in caplog.text
+    assert got == texts

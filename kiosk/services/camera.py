@@ -13,6 +13,10 @@ Two camera back-ends deliver the same :class:`~kiosk.scan.sources.Frame` to the 
 the platform lists them in the same order; the admin screen names them from Qt's list
 (``QMediaDevices.videoInputs()``, the order ``camera:N`` counts in the Qt back-end).
 
+Focus and exposure (:mod:`kiosk.services.camera_controls`, from the ``camera_*`` settings of
+:mod:`kiosk.config`) are applied when a Qt camera opens, each only if the camera says it supports
+it; what it does not support is logged and left alone.
+
 Frames from Qt are delivered to a :class:`QVideoSink` in the GUI thread.  The slot only keeps the
 newest :class:`QVideoFrame` (a reference, no copy); the capture thread that calls :meth:`read`
 turns it into an 8-bit gray array, so the GUI thread does no pixel work.  For the YUV formats
@@ -27,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSize, QUrl, Slot
@@ -50,6 +55,7 @@ from kiosk.scan.sources import (
     FrameSource,
     SourceError,
 )
+from kiosk.services.camera_controls import apply_camera_settings
 from kiosk.services.images import gray_from_image, load_gray
 
 log = logging.getLogger(__name__)
@@ -175,6 +181,12 @@ class _SinkSource:
         self._sink: QVideoSink | None = None
         self._relay: _FrameRelay | None = None
 
+    def apply_settings(self, settings: dict[str, Any]) -> list[str]:
+        """Focus and exposure: only a camera has them (see :class:`QtCameraSource`)."""
+        if settings:
+            log.info("%s is not a camera: focus and exposure settings not applied", self.name)
+        return []
+
     def _make_sink(self) -> QVideoSink:
         self._last_frame = time.monotonic()  # a camera gets stall_s to deliver its first picture
         self._relay = _FrameRelay(self._on_frame)
@@ -269,12 +281,26 @@ class QtCameraSource(_SinkSource):
 
     stall_s = 5.0
 
-    def __init__(self, device: int = 0, width: int = 1280, height: int = 720) -> None:
+    def __init__(self, device: int = 0, width: int = 1280, height: int = 720,
+                 settings: dict[str, Any] | None = None) -> None:
         super().__init__(f"camera:{device}")
         self.device, self.width, self.height = device, width, height
+        self.settings = dict(settings or {})
         self.description = ""
         self._camera: QCamera | None = None
         self._session: QMediaCaptureSession | None = None
+
+    def apply_settings(self, settings: dict[str, Any]) -> list[str]:
+        """Focus and exposure now (if open) and whenever the camera becomes active again: some
+        back-ends only know what the camera supports once it runs."""
+        self.settings = dict(settings)
+        if self._camera is None:
+            return []
+        return apply_camera_settings(self._camera, self.settings)
+
+    def _on_active(self, active: bool) -> None:
+        if active and self._camera is not None and self.settings:
+            apply_camera_settings(self._camera, self.settings)
 
     def open(self) -> None:
         if QCoreApplication.instance() is None:
@@ -291,6 +317,7 @@ class QtCameraSource(_SinkSource):
         if fmt is not None:
             camera.setCameraFormat(fmt)
         camera.errorOccurred.connect(lambda _err, text: self._fail(self._describe(text)))
+        camera.activeChanged.connect(self._on_active)
         session = QMediaCaptureSession()
         session.setCamera(camera)
         session.setVideoSink(self._make_sink())
