@@ -163,4 +163,8 @@ EN_REASONS: dict[str | tuple[str, str], str] = {
     "返回修改": "Back to corrections",
     "确认结课：出勤 %1 人，移除 %2 条，补录 %3 人。结课后不能再签到。":
         "Confirm close-out: %1 attended, %2 removed, %3 added. No check-ins after the close-out.",
+    # -- the scanner's hints on the scan screen (kiosk/ui/screens/scan.py) --
+    "请靠近一点": "Please come a little closer",
+    "请拿稳": "Please hold it still",
+    "请调亮屏幕": "Please turn your screen brighter",
 }

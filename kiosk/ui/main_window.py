@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
             scanner.code_scanned.connect(self._camera_code)
             scanner.preview.connect(self.scan.show_preview)
             scanner.notice.connect(self.scan.show_notice)
+            scanner.hint.connect(self.scan.show_hint)
             scanner.error.connect(self._camera_failed)
         self._opener = SourceOpener(self)
         self._opener.opened.connect(self._source_opened)

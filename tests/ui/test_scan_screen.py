@@ -154,3 +154,22 @@ def test_the_scan_path_runs_off_the_gui_thread(qtbot, kiosk, on_scan, demo, sign
     monkeypatch.setattr(CheckinDesk, "scan", spy)
     scan_and_wait(qtbot, kiosk, issue(signing_key, demo[1]["parents"][7]))
     assert threads == [False]
+
+
+def test_the_scanners_hint_takes_the_instruction_line(qtbot, tmp_path, clock):
+    """ScanService.hint (a code seen but not read) reaches the parent in words, then goes away."""
+    from kiosk.app import build
+    from kiosk.config import Config
+
+    k = build(Config(tmp_path / "k"), clock=clock, sounds=False, source_spec="none")
+    qtbot.addWidget(k.window)
+    try:
+        scan = k.window.scan
+        k.scanner.hint.emit("closer")
+        assert scan.instruction.text() == "请靠近一点"
+        k.scanner.hint.emit("brighter")
+        assert scan.instruction.text() == "请调亮屏幕"
+        k.scanner.hint.emit("")
+        assert scan.instruction.text() == "请出示星级家长码"
+    finally:
+        k.shutdown()

@@ -192,6 +192,23 @@ class ScanScreen(QWidget):
     def show_notice(self, text: str) -> None:
         self.preview.set_notice(text)
 
+    def hint_text(self, word: str) -> str:
+        """What helps a parent whose code the camera sees but cannot read ("" → the usual line)."""
+        words = {
+            "closer": self.tr("请靠近一点"),
+            "hold_still": self.tr("请拿稳"),
+            "brighter": self.tr("请调亮屏幕"),
+        }
+        return words.get(word, "")
+
+    @Slot(str)
+    def show_hint(self, word: str) -> None:
+        """The scanner's hint (``ScanService.hint``) takes the big instruction line while it
+        lasts (请出示星级家长码 → 请靠近一点); an empty word puts the usual words back."""
+        text = self.hint_text(word)
+        self.instruction.setText(text or self.tr("请出示星级家长码"))
+        self.instruction.setProperty("hinting", bool(text))
+
     @Slot(dict)
     def update_sync(self, status: dict) -> None:
         self.badge.update_status(status)
