@@ -167,4 +167,13 @@ EN_REASONS: dict[str | tuple[str, str], str] = {
     "请靠近一点": "Please come a little closer",
     "请拿稳": "Please hold it still",
     "请调亮屏幕": "Please turn your screen brighter",
+    # -- camera focus and exposure on the admin screen (kiosk/ui/screens/admin.py) --
+    "摄像头对焦": "Camera focus",
+    "近距离（手机贴近镜头）": "Near (phones held close)",
+    "自动": "Automatic",
+    "手动": "Manual",
+    "摄像头曝光": "Camera exposure",
+    ("AdminScreen", "正常"): "Normal",
+    "调暗（手机屏幕太亮、扫不出时）": "Darker (phone screens too bright to read)",
+    "调亮（房间太暗时）": "Brighter (a dark room)",
 }

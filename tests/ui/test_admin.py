@@ -226,11 +226,14 @@ def test_settings_are_saved_and_signalled(qtbot, admin, ui_config):
     admin.retention_spin.setValue(14)
     admin.language_combo.setCurrentIndex(admin.language_combo.findData("en"))
     admin.camera_combo.setCurrentIndex(admin.camera_combo.findData("none"))
+    admin.focus_combo.setCurrentIndex(admin.focus_combo.findData("auto"))
+    admin.exposure_combo.setCurrentIndex(admin.exposure_combo.findData(-7))
     with qtbot.waitSignal(admin.settings_changed, timeout=1000):
         admin.save_button.click()
     cfg = Config.load(ui_config.data_dir)
     assert (cfg.get("volume"), cfg.get("kiosk_mode"), cfg.get("retention_days"),
             cfg.get("language"), cfg.get("camera")) == (35, True, 14, "en", "none")
+    assert (cfg.get("camera_focus"), cfg.get("camera_exposure_compensation")) == ("auto", -7)
     with qtbot.waitSignal(admin.leave_kiosk_mode, timeout=1000):
         admin.leave_button.click()
     with qtbot.waitSignal(admin.closed, timeout=1000):

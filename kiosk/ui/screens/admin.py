@@ -129,6 +129,18 @@ class AdminScreen(QWidget):
         form.addRow(self.tr("平台地址"), self.api_label)
         self.camera_combo = QComboBox(page)
         form.addRow(self.tr("摄像头"), self.camera_combo)
+        # Focus and exposure help the camera read phones held close and bright screens; each is
+        # applied only where the camera supports it (kiosk/services/camera_controls.py).
+        self.focus_combo = QComboBox(page)
+        self.focus_combo.addItem(self.tr("近距离（手机贴近镜头）"), "near")
+        self.focus_combo.addItem(self.tr("自动"), "auto")
+        self.focus_combo.addItem(self.tr("手动"), "manual")
+        form.addRow(self.tr("摄像头对焦"), self.focus_combo)
+        self.exposure_combo = QComboBox(page)
+        self.exposure_combo.addItem(self.tr("正常"), 0)
+        self.exposure_combo.addItem(self.tr("调暗（手机屏幕太亮、扫不出时）"), -7)
+        self.exposure_combo.addItem(self.tr("调亮（房间太暗时）"), 7)
+        form.addRow(self.tr("摄像头曝光"), self.exposure_combo)
         self.language_combo = QComboBox(page)
         self.language_combo.addItem("中文", "zh")
         self.language_combo.addItem("English", "en")
@@ -212,6 +224,12 @@ class AdminScreen(QWidget):
         self.volume_value.setText(f"{self.volume_slider.value()}%")
         self.kiosk_check.setChecked(bool(self.config.get("kiosk_mode")))
         self.retention_spin.setValue(int(self.config.get("retention_days")))
+        self.focus_combo.setCurrentIndex(max(0, self.focus_combo.findData(
+            self.config.get("camera_focus"))))
+        exposure = int(self.config.get("camera_exposure_compensation"))
+        if self.exposure_combo.findData(exposure) < 0:  # set by hand in settings.json
+            self.exposure_combo.addItem(str(exposure), exposure)
+        self.exposure_combo.setCurrentIndex(self.exposure_combo.findData(exposure))
         self.trainer_pin_state.setText(
             self.tr("培训师密码：已设置（培训师忘带培训师码时可用，结课会先在本机保留，待扫码确认后上报）")
             if pin_is_set(self.config, "trainer") else
@@ -223,6 +241,8 @@ class AdminScreen(QWidget):
         self.config.set("volume", int(self.volume_slider.value()))
         self.config.set("kiosk_mode", bool(self.kiosk_check.isChecked()))
         self.config.set("retention_days", int(self.retention_spin.value()))
+        self.config.set("camera_focus", str(self.focus_combo.currentData()))
+        self.config.set("camera_exposure_compensation", int(self.exposure_combo.currentData()))
         try:
             self.config.save()
         except OSError as exc:
