@@ -309,10 +309,11 @@ class MultiFrameDecoder:
         region = _union(located) if located else (
             self._sightings[-1].corners if self._recent(t) else None)
         if region is None:
-            # Nothing located: ½ by averaging (it sees through sensor noise and blur), then, if
-            # the frame is still cheap so far, one other whole-frame attempt in rotation.
-            others = list(_FRAME_ATTEMPTS)[2:]
-            order = ["frame_half", others[self._frame_next % len(others)]]
+            # Nothing located: the whole frame with the global binarizer (cheap; it reads tilted
+            # codes a ½ copy misses), then, if the frame is still cheap, ½ by averaging (it sees
+            # through sensor noise and blur) or a fixed threshold, in turn.
+            others = ["frame_half", "frame_fixed"]
+            order = ["frame_global", others[self._frame_next % len(others)]]
             self._search += 1
             if self._search % self.full_every == 0 and not self.idle_at(t):
                 order = ["frame_full"]  # once a second: what zxing-cpp alone would have done
@@ -326,12 +327,15 @@ class MultiFrameDecoder:
                 if found or more:
                     return found, (name if found else ""), more
             return [], "", []
-        if self._unread % 4 == 1:
+        if self._unread % 4 == 0 or self._good == "frame_full":
             # Located, not read, again: now and then the whole frame as zxing-cpp alone reads
             # it (the piece located may be a corner of a larger, tilted code).
             found, _ = self._read(image, _B.LocalAverage, attempts, "frame_full", 1.0)
             if found:
+                self._good = "frame_full"
                 return found, "frame_full", more
+            if self._good == "frame_full":
+                self._good = None
         crop, offset = self._crop(image, region)
         order = ["crop", "crop_inverted"]
         if self._good in _CROP_ATTEMPTS and self._good not in order:
