@@ -14,7 +14,6 @@ The top-level ``enrol-code`` and ``revoke-device`` commands stay as aliases.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -29,6 +28,7 @@ from credit_api.cli_support import engine as open_engine
 from credit_api.db import now_utc
 from credit_api.service.devices import list_devices
 from sync import qr_image
+from sync.addresses import is_loopback_host
 
 #: The scheme and path the kiosk's first-run screen recognises (kiosk.ui.screens.first_run).
 ENROL_QR_PREFIX = "starkiosk:enrol?"
@@ -111,19 +111,10 @@ def check_api_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CliError(f"--api-url must be the platform's address, like "
                        f"https://credits.example.gov.cn (got {url!r})")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise CliError("--api-url must be an https:// address: the kiosk refuses plain http:// "
                        "except on its own computer (127.0.0.1, localhost)")
     return url
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -5,7 +5,6 @@ line calls it directly, the app on its sync worker thread.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import platform
 from pathlib import Path
@@ -15,6 +14,7 @@ from urllib.parse import urlparse
 from kiosk.core.clock import Clock
 from kiosk.core.store import Store
 from sync import credentials
+from sync.addresses import is_loopback_host
 from sync.client import ApiClient, ApiFailure
 from sync.engine import SyncEngine, SyncResult
 
@@ -29,17 +29,6 @@ class EnrolError(Exception):
         self.error = error
 
 
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def enrol(data_dir: Path, store: Store, url: str, code: str, *, name: str | None = None,
           clock: Clock | None = None,
           ca_bundle: str | None = None,
@@ -52,7 +41,7 @@ def enrol(data_dir: Path, store: Store, url: str, code: str, *, name: str | None
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https"):
         raise EnrolError("bad_url", "the API address must start with https://")
-    if parsed.scheme == "http" and not (insecure or _is_loopback(parsed.hostname)):
+    if parsed.scheme == "http" and not (insecure or is_loopback_host(parsed.hostname)):
         # The device token would cross the network in clear text, readable and reusable.
         raise EnrolError("insecure_url", "plain http:// would send this kiosk's token in clear "
                          "text: use the platform's https:// address (--insecure only for a "

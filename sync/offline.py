@@ -60,30 +60,6 @@ class BundleError(ValueError):
     """The file is not a usable site bundle; the message says what is wrong."""
 
 
-def read_bundle(path: Path) -> SiteBundle:
-    """An UNSIGNED bundle file (the format before bundles were signed).  Nothing on the kiosk
-    imports through this any more: ``starkiosk import-bundle`` takes only a signed bundle
-    (:func:`open_bundle`); kept for tools that inspect an old file."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BUNDLE_BYTES:
-            raise BundleError(f"{path} is {size} bytes; a site bundle is at most {MAX_BUNDLE_BYTES}")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise BundleError(f"{path} does not exist") from exc
-    except IsADirectoryError as exc:
-        raise BundleError(f"{path} is a folder, not a bundle file") from exc
-    except OSError as exc:
-        raise BundleError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        return SiteBundle.model_validate_json(data)
-    except ValidationError as exc:
-        raise BundleError(
-            f"{path} is not a valid site bundle; nothing was imported.\n"
-            + describe_validation_error(exc)
-        ) from exc
-
-
 def write_bundle(bundle: SiteBundle, path: Path) -> None:
     """An UNSIGNED bundle file, which a kiosk refuses (``not_signed``); use
     :func:`write_signed_bundle` for a file a kiosk imports."""

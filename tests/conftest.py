@@ -58,3 +58,25 @@ def store(tmp_path: Path, demo) -> Store:
 @pytest.fixture
 def desk(store: Store, clock: FixedClock) -> CheckinDesk:
     return CheckinDesk(store, clock)
+
+
+@pytest.fixture
+def own_platform(tmp_path, monkeypatch):
+    """``own_platform(parents=N)``: a reference credit API of this test's own, with demo data,
+    served on loopback — for tests that close its class or change its settings, which the
+    session's shared platform must not see.  The OS keyring is kept out of it."""
+    pytest.importorskip("uvicorn")
+    from kiosk.demo import DemoPlatform
+
+    monkeypatch.setenv("STARKIOSK_NO_KEYRING", "1")
+    started: list[DemoPlatform] = []
+
+    def make(parents: int = 5) -> DemoPlatform:
+        p = DemoPlatform(tmp_path / f"platform{len(started)}", parents=parents)
+        p.start()
+        started.append(p)
+        return p
+
+    yield make
+    for p in started:
+        p.stop()

@@ -11,59 +11,44 @@ from kiosk.operations.syncing import run_sync
 from sync.enrolment import enrol
 
 
-def test_the_legacy_number_rule_arrives_with_the_next_sync(tmp_path, monkeypatch):
-    pytest.importorskip("uvicorn")
-    from kiosk.demo import DemoPlatform
-
-    monkeypatch.setenv("STARKIOSK_NO_KEYRING", "1")
-    platform = DemoPlatform(tmp_path / "platform", parents=3)
-    platform.start()
-    try:
-        config = Config(tmp_path / "kiosk")
-        with Store(config.db_path) as store:
-            enrol(config.data_dir, store, platform.url, platform.code())
-            assert store.legacy_parent_numbers() is True
-            with platform.engine.begin() as conn:
-                platform.svc.set_setting(conn, "legacy_parent_numbers", "false")
-            assert run_sync(config, store).ok
-            assert store.legacy_parent_numbers() is False
-            assert store.venue()["id"] == platform.summary["venue"]["id"]
-    finally:
-        platform.stop()
+def test_the_legacy_number_rule_arrives_with_the_next_sync(tmp_path, own_platform):
+    platform = own_platform(parents=3)
+    config = Config(tmp_path / "kiosk")
+    with Store(config.db_path) as store:
+        enrol(config.data_dir, store, platform.url, platform.code())
+        assert store.legacy_parent_numbers() is True
+        with platform.engine.begin() as conn:
+            platform.svc.set_setting(conn, "legacy_parent_numbers", "false")
+        assert run_sync(config, store).ok
+        assert store.legacy_parent_numbers() is False
+        assert store.venue()["id"] == platform.summary["venue"]["id"]
 
 
-def test_the_kiosk_reports_how_many_records_it_still_has_to_send(tmp_path, monkeypatch):
+def test_the_kiosk_reports_how_many_records_it_still_has_to_send(tmp_path, own_platform):
     """What `credit-api devices list` shows as "pending reported": the count at the sync's start."""
-    pytest.importorskip("uvicorn")
     from sqlalchemy import select
 
     from credit_api import db as t
     from kiosk.core.desk import CheckinDesk
-    from kiosk.demo import DemoPlatform
 
-    monkeypatch.setenv("STARKIOSK_NO_KEYRING", "1")
-    platform = DemoPlatform(tmp_path / "platform", parents=3)
-    platform.start()
-    try:
-        config = Config(tmp_path / "kiosk")
-        with Store(config.db_path) as store:
-            info = enrol(config.data_dir, store, platform.url, platform.code())[0]
-            desk = CheckinDesk(store)
-            sid = platform.summary["open_session"]
-            for parent in platform.summary["parents"][:2]:
-                desk.scan(platform.issue(parent), sid)
+    platform = own_platform(parents=3)
+    config = Config(tmp_path / "kiosk")
+    with Store(config.db_path) as store:
+        info = enrol(config.data_dir, store, platform.url, platform.code())[0]
+        desk = CheckinDesk(store)
+        sid = platform.summary["open_session"]
+        for parent in platform.summary["parents"][:2]:
+            desk.scan(platform.issue(parent), sid)
 
-            def reported() -> int | None:
-                with platform.engine.begin() as conn:
-                    return conn.execute(select(t.devices.c.pending_reported).where(
-                        t.devices.c.id == info["device_id"])).scalar_one()
+        def reported() -> int | None:
+            with platform.engine.begin() as conn:
+                return conn.execute(select(t.devices.c.pending_reported).where(
+                    t.devices.c.id == info["device_id"])).scalar_one()
 
-            assert run_sync(config, store).ok
-            assert reported() == 2
-            assert run_sync(config, store).ok
-            assert reported() == 0
-    finally:
-        platform.stop()
+        assert run_sync(config, store).ok
+        assert reported() == 2
+        assert run_sync(config, store).ok
+        assert reported() == 0
 
 
 def test_the_platform_admin_switches_legacy_numbers_off(tmp_path, monkeypatch):

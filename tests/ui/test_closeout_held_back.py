@@ -31,21 +31,9 @@ STRAY = 4_100_000_007  # passes the check digit, but no such parent on the platf
 NOBODY = 4_100_000_013
 
 
-@pytest.fixture(autouse=True)
-def _no_os_keyring(monkeypatch):
-    monkeypatch.setenv("STARKIOSK_NO_KEYRING", "1")
-
-
 @pytest.fixture
-def platform(tmp_path):
-    """A platform of its own: this test closes the demo's open class."""
-    pytest.importorskip("uvicorn")
-    from kiosk.demo import DemoPlatform
-
-    p = DemoPlatform(tmp_path / "platform", parents=30)
-    p.start()
-    yield p
-    p.stop()
+def platform(own_platform):
+    return own_platform(parents=30)  # its own: this test closes the demo's open class
 
 
 def _kiosk(config: Config, *argv: str) -> None:

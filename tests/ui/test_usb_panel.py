@@ -21,20 +21,9 @@ from kiosk.ui.staff.usb_panel import UsbPanel
 from sync.enrolment import enrol
 
 
-@pytest.fixture(autouse=True)
-def _no_os_keyring(monkeypatch):
-    monkeypatch.setenv("STARKIOSK_NO_KEYRING", "1")
-
-
 @pytest.fixture
-def platform(tmp_path):
-    pytest.importorskip("uvicorn")
-    from kiosk.demo import DemoPlatform
-
-    p = DemoPlatform(tmp_path / "platform", parents=5)
-    p.start()
-    yield p
-    p.stop()
+def platform(own_platform):
+    return own_platform(parents=5)
 
 
 def _import_upload(platform, upload, receipt, monkeypatch) -> int:
