@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import Config, default_data_dir
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.store import Store, StoreError
+from kiosk.services.camera_controls import camera_settings
 from kiosk.services.checkin import CheckinService
 from kiosk.services.scanning import ScanService
 from kiosk.services.sounds import SoundService
@@ -129,7 +130,7 @@ def build(config: Config, *, clock: Clock | None = None, camera: bool = True,
                        retention_days=config.get("retention_days"))
     sound = SoundService(int(pref(config, "volume")), enabled=sounds)
     wedge = WedgeFilter()
-    scanner = ScanService() if camera else None
+    scanner = ScanService(camera_settings=camera_settings(config)) if camera else None
     window = MainWindow(config=config, store=store, checkin=checkin, sync=sync, wedge=wedge,
                         sounds=sound, scanner=scanner, clock=clock, source_spec=source_spec,
                         card_ms=card_ms, crash_return_ms=crash_return_ms, start_demo=start_demo,

@@ -27,6 +27,7 @@ from kiosk.config import Config
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.desk import CheckinResult
 from kiosk.core.store import SessionRow, Store
+from kiosk.services.camera_controls import camera_settings
 from kiosk.services.checkin import CheckinService
 from kiosk.services.sounds import SoundService
 from kiosk.services.sync import SyncService
@@ -367,6 +368,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def apply_settings(self) -> None:
         self.sounds.set_volume(int(pref(self.config, "volume")))
+        if self.scanner is not None:  # focus and exposure: applied when the camera next opens
+            self.scanner.camera_settings = camera_settings(self.config)
         wanted = bool(pref(self.config, "kiosk_mode"))
         if wanted != self.kiosk_mode:
             self.set_kiosk_mode(wanted)

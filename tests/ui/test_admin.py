@@ -267,3 +267,20 @@ def test_admin_times_are_the_venues_not_the_pcs(qtbot, ui_config, ui_store, monk
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_camera_settings_reach_the_scanner(qtbot, tmp_path, clock):
+    """Focus and exposure from the config go to the scan service, and a saved change too."""
+    from kiosk.app import build
+
+    config = Config(tmp_path / "k")
+    config.set("camera_exposure_compensation", -7)
+    k = build(config, clock=clock, sounds=False, source_spec="none")
+    qtbot.addWidget(k.window)
+    try:
+        assert k.scanner.camera_settings["camera_exposure_compensation"] == -7
+        config.set("camera_focus", "auto")
+        k.window.apply_settings()
+        assert k.scanner.camera_settings["camera_focus"] == "auto"
+    finally:
+        k.shutdown()
