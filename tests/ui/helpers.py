@@ -29,3 +29,20 @@ def visible_texts(root: QWidget) -> str:
         elif isinstance(w, QListWidget):
             parts += [w.item(i).text() for i in range(w.count())]
     return "\n".join(parts)
+
+
+class FakeTime:
+    """A clock the test moves by hand (``t``), for the PIN pad's wall and monotonic clocks."""
+
+    def __init__(self, t: float = 1000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def enter(dialog, pin: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``pin`` on a PIN pad's keys and press its confirm key."""
+    for d in pin:
+        dialog.press(d)
+    dialog.submit()

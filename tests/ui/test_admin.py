@@ -25,20 +25,7 @@ from kiosk.ui.pin import (
 )
 from kiosk.ui.screens.admin import AdminScreen
 from tests.conftest import NOW
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
-def enter(dialog: PinDialog, pin: str) -> None:
-    for d in pin:
-        dialog.press(d)
-    dialog.submit()
+from tests.ui.helpers import FakeTime, enter
 
 
 def answer_next_modal(action) -> None:

@@ -17,20 +17,7 @@ from kiosk.cli import main
 from kiosk.config import Config
 from kiosk.operations import pins
 from kiosk.ui.pin import DEFAULT_ADMIN_PIN, PinDialog, PinGuard, check_pin, guard_for, set_pin
-
-
-class FakeTime:
-    def __init__(self, t: float = 1000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
-def enter(dialog: PinDialog, pin: str) -> None:
-    for d in pin:
-        dialog.press(d)
-    dialog.submit()
+from tests.ui.helpers import FakeTime, enter
 
 
 def old_hash(pin: str) -> str:
