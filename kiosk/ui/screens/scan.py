@@ -230,7 +230,10 @@ class ScanScreen(QWidget):
         for r in self.recent:
             when = r.at.astimezone(self.tz).strftime("%H:%M") if self.tz else r.at.strftime("%H:%M")
             icon = theme.SEVERITY_ICONS[card_severity(r.outcome)]
-            parts = [when, icon, shown_name(r), reason_text(r.outcome.value)]
+            name, reason = shown_name(r), reason_text(r.outcome.value)
+            if name and reason.startswith(name):  # 临时参加 + 临时参加，已签到: say it once
+                name = ""
+            parts = [when, icon, name, reason]
             lines.append("  ".join(p for p in parts if p))
         return lines
 
