@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 CodeCallback = Callable[[str, float], None]  # (text, first seen: perf_counter time)
 PreviewCallback = Callable[[Frame, DecodeResult | ScanResult], None]
-HintCallback = Callable[[str], None]  # a key of kiosk.scan.strategy.HINTS, or "" (none)
+HintCallback = Callable[[str], None]  # a key of kiosk.scan.hints.HINTS, or "" (none)
 
 
 @dataclass

@@ -1,21 +1,26 @@
 """A decode strategy for a camera: 30 frames a second of the same code, each tried a little
 differently.
 
-Every decoded frame gets the *first look*: zxing-cpp on a ½-size copy (every other pixel, which
-keeps edges sharp), one polarity per frame as :class:`~kiosk.scan.decoder.QrDecoder` alternates
-them, asking zxing-cpp for the codes it located but could not read as well.  A ½ copy is a
-quarter of the pixels, so an empty frame is rejected in well under a millisecond, and it still
-reads codes down to about 1.5 px per module at 720p.
+Every decoded frame gets the *first look*: zxing-cpp on a ½ copy (2×2 averaged: an empty room is
+rejected in about a millisecond, and a dim room's sensor noise is averaged away), or on the full
+frame while a code is in view; one polarity per frame, alternating while nothing is seen, asking
+zxing-cpp for the codes it located but could not read as well.
 
 When the first look reads nothing, the strategy spends what is left of the frame's budget on
-*extra attempts*, a different one first in each frame, in rotation:
+*extra attempts*, in rotation, a different one first in each frame:
 
-* with a code located (this frame, or recently): on a crop around it, at full resolution —
-  zxing-cpp as it is, sharpened (an unsharp mask, numpy only), the other binarizers
-  (GlobalHistogram, FixedThreshold), a contrast stretch (overexposed phone screens), ½ size
-  (sharpens blur), 2× (small codes);
-* with nothing located: one cheap whole-frame attempt (½ by averaging, GlobalHistogram, …), which
-  may locate a code for the next frames.
+* a code located by zxing-cpp (this frame, or a moment ago): on a crop around it at full size —
+  zxing-cpp as it is and inverted, sharpened (an unsharp mask), the other binarizers, a contrast
+  stretch (overexposed phone screens), ½ and 2× copies, zxing-cpp's own defaults, a Wiener
+  deconvolution (:class:`~kiosk.scan.pictures.Deblur`) and the same region averaged over the
+  last frames (:class:`~kiosk.scan.pictures.CropStack`: the noise of a dim room is new in every
+  frame, the code is not);
+* nothing located, but a square of dense blotches (:func:`~kiosk.scan.pictures.find_texture`: a
+  code too blurred for zxing-cpp's finder-pattern detector — a fixed-focus webcam at 20 cm, a
+  moving hand): mostly deconvolutions of several blur widths on a tight crop.  A texture that
+  does not read within ``texture_tries`` frames (a poster, a shelf) is left alone while it stays;
+* nothing at all: one or two cheap whole-frame attempts (the global binarizer, a fixed
+  threshold, the ½ copy in the other polarity; once a second zxing-cpp's plain full-frame read).
 
 An attempt that read the code goes first in the next frame, so the debouncer's second sighting
 comes quickly.  Texts from a transformed picture count only if they are Star Parent passes (the
@@ -24,9 +29,10 @@ desk still checks the signature), and the pipeline's debouncer still wants them 
 When a code is located but not read for a while, :attr:`ScanResult.hint` says what would help
 (:data:`HINTS`: too small → ``closer``, moving → ``hold_still``, clipped or dim → ``brighter``).
 After ``idle_after_s`` with nothing located the strategy idles: one frame in ``idle_every``, first
-look only; the first located code brings the full rate back.  State is per instance: one per
-camera pipeline, used on one thread.  No Qt and no OpenCV here (the bundle has neither on this
-path: gray frames come from Qt).
+look only; a located code, or a change in the picture (someone stepping up: ~0.1 ms to notice on
+a sampled copy), brings the full rate back.  State is per instance: one per camera pipeline, used
+on one thread.  No Qt and no OpenCV here (the bundle has neither on this path: gray frames come
+from Qt).
 """
 
 from __future__ import annotations
@@ -40,13 +46,22 @@ import numpy as np
 import zxingcpp
 
 from kiosk.scan.decoder import Found, Point, to_gray
+from kiosk.scan.hints import PASS_MODULES, Sighting, hint_for
+from kiosk.scan.pictures import (
+    Box,
+    CropStack,
+    Deblur,
+    double,
+    find_texture,
+    half_mean,
+    stretch,
+    unsharp,
+)
+from kiosk.scan.regions import area, best, close, corners, side, tight_box, union, wide_crop
 from sync import passes
 
-# word → what the scan screen shows (the screen owns the wording; these are the stable words)
-HINTS = {"closer": "请靠近一点", "hold_still": "请拿稳", "brighter": "请调亮屏幕"}
 _QR = zxingcpp.BarcodeFormat.QRCode
 _B = zxingcpp.Binarizer
-PASS_MODULES = 37  # a Star Parent pass is a version-5 QR symbol: 37 modules a side
 
 
 def is_pass(text: str) -> bool:
@@ -76,46 +91,6 @@ class ScanResult:
         return [f.text for f in self.found]
 
 
-# -- pictures (numpy only) -------------------------------------------------------------------------
-
-def half_sample(gray: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(gray[::2, ::2])
-
-
-def half_mean(gray: np.ndarray) -> np.ndarray:
-    h, w = gray.shape[0] // 2 * 2, gray.shape[1] // 2 * 2
-    g = gray[:h, :w].astype(np.uint16)
-    return ((g[0::2, 0::2] + g[1::2, 0::2] + g[0::2, 1::2] + g[1::2, 1::2] + 2) >> 2).astype(np.uint8)
-
-
-def double(gray: np.ndarray) -> np.ndarray:
-    return np.repeat(np.repeat(gray, 2, axis=0), 2, axis=1)
-
-
-def unsharp(gray: np.ndarray, r: int, amount: float) -> np.ndarray:
-    """gray + amount·(gray − blur): the blur is the mean of the 8 pixels ``r`` away (weighted
-    like a coarse Gaussian) — a few array operations, 8× faster than a box filter in numpy."""
-    h, w = gray.shape
-    p = np.pad(gray, r, mode="edge").astype(np.int16)
-    c = p[r : r + h, r : r + w]
-    edges = p[0:h, r : r + w] + p[2 * r :, r : r + w] + p[r : r + h, 0:w] + p[r : r + h, 2 * r :]
-    corners = p[0:h, 0:w] + p[2 * r :, 2 * r :] + p[0:h, 2 * r :] + p[2 * r :, 0:w]
-    blur = (2 * edges + corners) // 12
-    return np.clip(c + ((c - blur) * round(amount * 4)) // 4, 0, 255).astype(np.uint8)
-
-
-def stretch(gray: np.ndarray, low: float = 0.02, high: float = 0.98) -> np.ndarray:
-    """Contrast stretch: the ``low``…``high`` share of the histogram spread over 0…255."""
-    cdf = np.cumsum(np.bincount(gray.ravel(), minlength=256))
-    n = cdf[-1]
-    lo = int(np.searchsorted(cdf, low * n))
-    hi = int(np.searchsorted(cdf, high * n))
-    if hi - lo < 8:
-        return gray
-    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
-    return lut[gray]
-
-
 # name → (picture transform, binarizer, scale of the picture against its input)
 Transform = Callable[[np.ndarray], np.ndarray]
 _CROP_ATTEMPTS: dict[str, tuple[Transform, object, float]] = {
@@ -130,6 +105,7 @@ _CROP_ATTEMPTS: dict[str, tuple[Transform, object, float]] = {
     "sharpen_fixed": (lambda g: unsharp(g, 2, 1.5), _B.FixedThreshold, 1.0),
     "double": (double, _B.LocalAverage, 2.0),
     "stretch_sharpen": (lambda g: unsharp(stretch(g), 2, 1.0), _B.LocalAverage, 1.0),
+    "zxing": (lambda g: g, None, 1.0),  # zxing-cpp's own defaults: its downscaled copies, rotations
 }
 _FRAME_ATTEMPTS: dict[str, tuple[Transform, object, float]] = {
     "frame_half": (half_mean, _B.LocalAverage, 0.5),
@@ -137,50 +113,18 @@ _FRAME_ATTEMPTS: dict[str, tuple[Transform, object, float]] = {
     "frame_global": (lambda g: g, _B.GlobalHistogram, 1.0),
     "frame_fixed": (lambda g: g, _B.FixedThreshold, 1.0),
 }
+# name → (blur width to undo at full size, or 0; averaged over the last frames?) — on a tight crop
+_DEBLUR_ATTEMPTS: dict[str, tuple[float, bool]] = {
+    "deblur": (2.2, False), "deblur_light": (1.5, False), "deblur_strong": (3.0, False),
+    "stack": (0.0, True), "stack_deblur": (2.2, True),
+}
+# what a code located by zxing-cpp gets, in rotation; what a texture (a code too blurred for
+# zxing-cpp to locate) gets: mostly deblurring
+_LOCATED_ORDER = ("sharpen", "deblur", "fixed", "zxing", "stack", "sharpen_more", "half",
+                  "stack_deblur", "stretch", "global", "sharpen_fixed", "double", "stretch_sharpen")
+_TEXTURE_ORDER = ("deblur", "sharpen_more", "deblur_strong", "fixed", "deblur_light", "sharpen",
+                  "stack_deblur", "sharpen_fixed", "half")
 _PLAIN = {"first", "crop", "crop_inverted", "frame_full"}  # zxing-cpp on the picture as it is: any text counts
-
-
-def _area(q) -> float:
-    """Area of a quadrilateral (shoelace)."""
-    return abs(sum(q[i][0] * q[(i + 1) % 4][1] - q[(i + 1) % 4][0] * q[i][1] for i in range(4))) / 2
-
-
-def _squarish(q) -> bool:
-    xs, ys = [p[0] for p in q], [p[1] for p in q]
-    w, h = max(xs) - min(xs), max(ys) - min(ys)
-    return max(w, h) <= 1.6 * max(min(w, h), 1)
-
-
-def _best(quads) -> tuple[Point, Point, Point, Point]:
-    """The located code: the largest square-ish quadrilateral (zxing-cpp also reports long thin
-    pieces of a damaged code)."""
-    return max(quads, key=lambda q: (_squarish(q), _area(q)))
-
-
-def _union(quads) -> tuple[Point, Point, Point, Point]:
-    """The box around the square-ish ``quads``: zxing-cpp often locates a damaged code as
-    several pieces."""
-    quads = [q for q in quads if _squarish(q)] or quads
-    xs = [p[0] for q in quads for p in q]
-    ys = [p[1] for q in quads for p in q]
-    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-    return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-
-
-@dataclass(slots=True)
-class _Sighting:
-    t: float
-    corners: tuple[Point, Point, Point, Point]
-    read: bool = False
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        return (sum(p[0] for p in self.corners) / 4, sum(p[1] for p in self.corners) / 4)
-
-    @property
-    def side(self) -> float:
-        c = self.corners
-        return sum(math.dist(c[i], c[(i + 1) % 4]) for i in range(4)) / 4
 
 
 @dataclass
@@ -197,7 +141,8 @@ class MultiFrameDecoder:
     def __init__(self, *, budget_ms: float = 6.0, empty_budget_ms: float = 2.2, idle_after_s: float = 3.0, idle_every: int = 3,
                  keep_roi_s: float = 0.4, hint_after: int = 8, clear_after_s: float = 1.0,
                  accept: Callable[[str], bool] = is_pass, first_look_min_width: int = 960,
-                 full_every: int = 30) -> None:
+                 full_every: int = 30, texture_tries: int = 20, wake_level: int = 20,
+                 wake_cells: int = 6) -> None:
         self.budget_ms = budget_ms
         self.empty_budget_ms = empty_budget_ms
         self.full_every = max(1, full_every)  # with nothing located, a full-resolution look
@@ -211,11 +156,17 @@ class MultiFrameDecoder:
         self.stats = StrategyStats()
         self._inverted = False
         self._last_active = -math.inf  # when a code was last located or read
-        self._sightings: list[_Sighting] = []  # recent located-or-read positions (newest last)
+        self._sightings: list[Sighting] = []  # recent located-or-read positions (newest last)
         self._unread = 0  # consecutive decoded frames with a code located but not read
         self._hint = ""
-        self._crop_order = list(_CROP_ATTEMPTS)[2:]
-        self._crop_next = 0
+        self._next: dict[tuple[str, ...], int] = {}  # each rotation's next attempt
+        self.texture_tries = texture_tries  # frames a texture that does not read is tried for
+        self._texture: tuple[Box, int, float] | None = None  # box, frames tried, when last seen
+        self._half: np.ndarray | None = None  # this frame's ½ copy, when the first look made one
+        self._deblur = Deblur()
+        self._signature: np.ndarray | None = None  # the last frame, in cells (see _moved)
+        self.wake_level, self.wake_cells = wake_level, wake_cells
+        self._stack = CropStack()
         self._frame_next = 0
         self._search = 0
         self._good: str | None = None  # the attempt that read the code last
@@ -238,6 +189,9 @@ class MultiFrameDecoder:
         t = t0 if t is None else t
         if self._last_active == -math.inf:
             self._last_active = t  # a camera starts awake: idle after idle_after_s of nothing
+        moved = self._moved(frame)
+        if moved and self.idle_at(t):
+            self._last_active = t  # something came into view: wake up
         idle = self.idle_at(t)
         self.stats.frames += 1
         if idle:
@@ -256,6 +210,8 @@ class MultiFrameDecoder:
         found, seen = self._first_look(image, attempts, t)
         located += seen
         read_by = "first" if found else ""
+        if found:
+            self._good = "first_half" if self._half is not None else None
         if not found and not (idle and located):  # idle: the whole-frame attempt only
             found, read_by, more = self._extras(image, located, t, t0, attempts)
             located += more
@@ -264,14 +220,24 @@ class MultiFrameDecoder:
             self.stats.reads_by[read_by] = self.stats.reads_by.get(read_by, 0) + 1
         if found or located:
             self._last_active = t
-            corners = found[0].corners if found else _best(located)
+            corners = found[0].corners if found else best(located)
             self._sightings = [s for s in self._sightings if t - s.t <= 0.5][-5:]
-            self._sightings.append(_Sighting(t, corners, bool(found)))
+            self._sightings.append(Sighting(t, corners, bool(found)))
         if not found and not located:
             self._inverted = not inverted  # nothing here: look the other way next frame
         self._update_hint(gray, found, located, t)
         return ScanResult(tuple(found), (time.perf_counter() - t0) * 1000, tuple(located),
                           tuple(attempts), read_by, self._hint, idle=idle)
+
+    def _moved(self, frame: np.ndarray) -> bool:
+        """Whether the picture changed since the last frame: cells of 16×16 pixels (sampled
+        every 4th pixel, so ~0.1 ms), ``wake_cells`` of them by more than ``wake_level``."""
+        sample = frame[::4, ::4] if frame.ndim == 2 else frame[::4, ::4, 1]  # (green ≈ luma)
+        cells = half_mean(half_mean(np.ascontiguousarray(sample))).astype(np.int16)
+        before, self._signature = self._signature, cells
+        if before is None or before.shape != cells.shape:
+            return False
+        return int(np.count_nonzero(np.abs(cells - before) > self.wake_level)) >= self.wake_cells
 
     def _recent(self, t: float) -> bool:
         """A code located, not read, a moment ago (it may flicker in and out of reach); a code
@@ -284,14 +250,15 @@ class MultiFrameDecoder:
         attempts.append(name)
         ox, oy = offset
         found, located = [], []
-        for b in zxingcpp.read_barcodes(image, formats=_QR, try_rotate=False, try_downscale=False,
-                                        try_invert=False, binarizer=binarizer, return_errors=True):
+        options = {} if binarizer is None else {"try_rotate": False, "try_downscale": False,
+                                                "try_invert": False, "binarizer": binarizer}
+        for b in zxingcpp.read_barcodes(image, formats=_QR, return_errors=True, **options):
             p = b.position
             corners = tuple((round(q.x / scale) + ox, round(q.y / scale) + oy) for q in
                             (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
             if b.valid and b.text and (name in _PLAIN or self.accept(b.text)):
                 found.append(Found(b.text, corners))  # type: ignore[arg-type]
-            elif not b.valid and _area(corners) >= 64:  # (a failed read may have no position)
+            elif not b.valid and area(corners) >= 64:  # (a failed read may have no position)
                 located.append(corners)
         return found, located
 
@@ -300,9 +267,12 @@ class MultiFrameDecoder:
         """While a code is in view (seen a moment ago), the frame as zxing-cpp alone reads it;
         otherwise a ½ copy by averaging: cheap on an empty room, and the averaging sees
         through the sensor noise of a dim one."""
-        in_view = bool(self._sightings) and t - self._sightings[-1].t <= self.keep_roi_s
+        in_view = (bool(self._sightings) and t - self._sightings[-1].t <= self.keep_roi_s
+                   and self._good != "first_half")  # (a code only the ½ copy reads: a dim room)
+        self._half = None
         if image.shape[1] >= self.first_look_min_width and not in_view:
-            return self._read(half_mean(image), _B.LocalAverage, attempts, "first", 0.5)
+            self._half = half_mean(image)
+            return self._read(self._half, _B.LocalAverage, attempts, "first", 0.5)
         return self._read(np.ascontiguousarray(image), _B.LocalAverage, attempts, "first", 1.0)
 
     def _extras(self, image: np.ndarray, located: list, t: float, t0: float,
@@ -311,28 +281,16 @@ class MultiFrameDecoder:
             return self.budget_ms - (time.perf_counter() - t0) * 1000
 
         more: list = []
-        region = _union(located) if located else (
+        region = union(located) if located else (
             self._sightings[-1].corners if self._recent(t) else None)
+        texture = False
         if region is None:
-            # Nothing located: the whole frame with the global binarizer (cheap; it reads tilted
-            # codes a ½ copy misses), then, if the frame is still cheap, ½ by averaging (it sees
-            # through sensor noise and blur) or a fixed threshold, in turn.
-            others = ["frame_fixed", "frame_half"]
-            order = ["frame_global", others[self._frame_next % len(others)]]
-            self._search += 1
-            if self._search % self.full_every == 0 and not self.idle_at(t):
-                order = ["frame_full"]  # once a second: what zxing-cpp alone would have done
-            for i, name in enumerate(order):
-                if i and (time.perf_counter() - t0) * 1000 > self.empty_budget_ms - 0.6:
-                    break
-                if i:
-                    self._frame_next += 1
-                fn, binarizer, scale = _FRAME_ATTEMPTS[name]
-                found, more = self._read(fn(image), binarizer, attempts, name, scale)
-                if found or more:
-                    return found, (name if found else ""), more
-            return [], "", []
-        if self._unread % 4 == 0 or self._good == "frame_full":
+            box = self._texture_at(image, t)
+            if box is not None:
+                region, texture = corners(box), True
+        if region is None:
+            return self._search_frame(image, t, t0, attempts)
+        if not texture and (self._unread % 4 == 0 or self._good == "frame_full"):
             # Located, not read, again: now and then the whole frame as zxing-cpp alone reads
             # it (the piece located may be a corner of a larger, tilted code).
             found, _ = self._read(image, _B.LocalAverage, attempts, "frame_full", 1.0)
@@ -341,22 +299,23 @@ class MultiFrameDecoder:
                 return found, "frame_full", more
             if self._good == "frame_full":
                 self._good = None
-        crop, offset = self._crop(image, region)
-        order = ["crop", "crop_inverted"]
-        if self._good in _CROP_ATTEMPTS and self._good not in order:
-            order.append(self._good)
-        n = len(self._crop_order)
-        rotation = [self._crop_order[(self._crop_next + i) % n] for i in range(n)]
-        order += [a for a in rotation if a not in order]
-        for i, name in enumerate(order):
+        crop, offset = wide_crop(image, region)
+        tight = self._stack.add(image, tight_box(image, region))
+        plain = ["crop"] if texture else ["crop", "crop_inverted"]
+        rotation = self._rotation(_TEXTURE_ORDER if texture else _LOCATED_ORDER)
+        good = [self._good] if self._good in rotation and self._good not in plain else []
+        for i, name in enumerate(plain + good + [a for a in rotation if a not in good]):
             if i and left() <= 1.0:
                 break
             if name in rotation:
-                self._crop_next = (self._crop_order.index(name) + 1) % n
-            if name not in ("crop", "crop_inverted") and not (located or more):
-                break  # nothing there in either polarity: the code has gone
-            fn, binarizer, scale = _CROP_ATTEMPTS[name]
-            found, seen = self._read(fn(crop), binarizer, attempts, name, scale, offset)
+                self._advance(_TEXTURE_ORDER if texture else _LOCATED_ORDER, name)
+            if not texture and name not in plain and not (located or more) and name not in _DEBLUR_ATTEMPTS:
+                continue  # not located in either polarity: a code too blurred, or gone
+            if name in _DEBLUR_ATTEMPTS:
+                found, seen = self._read_deblurred(name, tight, region, attempts)
+            else:
+                fn, binarizer, scale = _CROP_ATTEMPTS[name]
+                found, seen = self._read(fn(crop), binarizer, attempts, name, scale, offset)
             if not located and not more:
                 more = seen
             if found:
@@ -364,20 +323,74 @@ class MultiFrameDecoder:
                     self._inverted = not self._inverted
                 else:
                     self._good = name
+                if texture:
+                    self._texture = None
                 return found, name, more
         return [], "", more
 
-    @staticmethod
-    def _crop(image: np.ndarray, corners) -> tuple[np.ndarray, tuple[int, int]]:
-        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-        side = max(max(xs) - min(xs), max(ys) - min(ys), 16)
-        # what was located may be a piece of the code (a finder pattern is 7 of its 37 modules);
-        # the quiet zone; a moving hand
-        m = max(round(side * 1.2), round(image.shape[0] / 6))
-        h, w = image.shape
-        x0, y0 = max(0, min(xs) - m), max(0, min(ys) - m)
-        x1, y1 = min(w, max(xs) + m), min(h, max(ys) + m)
-        return np.ascontiguousarray(image[y0:y1, x0:x1]), (x0, y0)
+    def _rotation(self, order: tuple[str, ...]) -> list[str]:
+        k = self._next.get(order, 0)
+        return [order[(k + i) % len(order)] for i in range(len(order))]
+
+    def _advance(self, order: tuple[str, ...], name: str) -> None:
+        self._next[order] = (order.index(name) + 1) % len(order)
+
+    def _read_deblurred(self, name: str, tight: np.ndarray, region,
+                        attempts: list[str]) -> tuple[list[Found], list]:
+        """A deblurring attempt on the tight crop (the stack's box): averaged over the last
+        frames and/or deconvolved; codes with big modules at ½ size (4× less work)."""
+        sigma, stacked = _DEBLUR_ATTEMPTS[name]
+        picture = self._stack.mean() if stacked and len(self._stack) > 1 else tight
+        x0, y0 = self._stack.box[:2] if self._stack.box else (0, 0)
+        scale = 1.0
+        if side(region) / PASS_MODULES >= 5.5:
+            picture, scale = half_mean(picture), 0.5
+        if sigma:
+            picture = self._deblur(picture, sigma * scale)
+        return self._read(picture, _B.LocalAverage, attempts, name, scale, (x0, y0))
+
+    def _texture_at(self, image: np.ndarray, t: float) -> Box | None:
+        """A texture that may be a code zxing-cpp did not locate (see
+        :func:`~kiosk.scan.pictures.find_texture`), in ``image``'s pixels — unless the same
+        texture has been tried for ``texture_tries`` frames without a read (a poster, a shelf)."""
+        half = self._half if self._half is not None else half_mean(image)
+        found = find_texture(half)
+        if found is None:
+            if self._texture and t - self._texture[2] > 1.0:
+                self._texture = None
+            return None
+        box = tuple(min(2 * v, limit) for v, limit in zip(found, (image.shape[1], image.shape[0]) * 2,
+                                                          strict=True))
+        tries = 1
+        if self._texture and close(self._texture[0], box) and t - self._texture[2] <= 1.0:
+            tries = self._texture[1] + 1
+        self._texture = (box, tries, t)  # type: ignore[assignment]
+        return box if tries <= self.texture_tries else None  # type: ignore[return-value]
+
+    def _search_frame(self, image: np.ndarray, t: float, t0: float,
+                      attempts: list[str]) -> tuple[list[Found], str, list]:
+        """Nothing located: the whole frame with the global binarizer (cheap; it reads tilted
+        codes a ½ copy misses), then, if the frame is still cheap, ½ by averaging (it sees
+        through sensor noise and blur) or a fixed threshold, in turn."""
+        others = ["frame_fixed", "frame_half"]  # (with a ½ first look: ½ in the other polarity)
+        order = ["frame_global", others[self._frame_next % len(others)]]
+        self._search += 1
+        if self._search % self.full_every == 0 and not self.idle_at(t):
+            order = ["frame_full"]  # once a second: what zxing-cpp alone would have done
+        for i, name in enumerate(order):
+            if i and (time.perf_counter() - t0) * 1000 > self.empty_budget_ms - 0.6:
+                break
+            if i:
+                self._frame_next += 1
+            fn, binarizer, scale = _FRAME_ATTEMPTS[name]
+            if name == "frame_half" and self._half is not None:
+                fn = lambda _: np.invert(self._half)  # noqa: E731
+            found, more = self._read(fn(image), binarizer, attempts, name, scale)
+            if found and name == "frame_half" and self._half is not None:
+                self._inverted = not self._inverted
+            if found or more:
+                return found, (name if found else ""), more
+        return [], "", []
 
     # -- hints ---------------------------------------------------------------------------------
 
@@ -391,28 +404,8 @@ class MultiFrameDecoder:
             return
         self._unread += 1
         if self._unread >= self.hint_after:
-            self._hint = self.hint_for(gray, _best(located))
+            self._hint = self.hint_for(gray, best(located))
 
     def hint_for(self, gray: np.ndarray, corners) -> str:
         """The word for a code located at ``corners`` and not read (see :data:`HINTS`)."""
-        # Movement between sightings of about the same size (a piece of a code located in one
-        # frame and the whole code in the next is not movement), per 1/30 s, in code sizes.
-        moves = [math.dist(a.centre, b.centre) / max(b.side, 1.0) / max((b.t - a.t) * 30, 1.0)
-                 for a, b in zip(self._sightings, self._sightings[1:], strict=False)
-                 if 0 < b.t - a.t <= 0.2 and 0.8 <= a.side / max(b.side, 1.0) <= 1.25]
-        if len(moves) >= 2 and sorted(moves)[len(moves) // 2] > 0.06:
-            return "hold_still"
-        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-        crop = gray[max(0, min(ys)) : max(ys), max(0, min(xs)) : max(xs)]  # the code itself
-        if crop.size:
-            hist = np.bincount(crop.ravel(), minlength=256)
-            n = hist.sum()
-            clipped = (hist[250:].sum() + hist[:6].sum()) / n
-            cdf = np.cumsum(hist)
-            p10, p95 = (int(np.searchsorted(cdf, q * n)) for q in (0.10, 0.95))
-            washed_out = clipped > 0.3 and p10 > 120  # even the dark modules are light
-            if washed_out or p95 < 60 or p95 - p10 < 50:  # or too dark, or no contrast
-                return "brighter"
-        if max(max(xs) - min(xs), max(ys) - min(ys)) / PASS_MODULES < 2.5:
-            return "closer"
-        return ""
+        return hint_for(gray, corners, self._sightings)

@@ -1,7 +1,7 @@
 """The camera service: runs the scan pipeline off the GUI thread and relays its results as signals.
 
 ``hint(word)`` tells the scan screen what would help a parent whose code is seen but not read:
-a key of :data:`kiosk.scan.strategy.HINTS` (``closer`` 请靠近一点, ``hold_still`` 请拿稳,
+a key of :data:`kiosk.scan.hints.HINTS` (``closer`` 请靠近一点, ``hold_still`` 请拿稳,
 ``brighter`` 请调亮屏幕), or ``""`` when there is nothing to say any more (read, or gone).
 
 Worker threads never touch widgets.  They emit the service's private signals; because the service
@@ -64,7 +64,7 @@ class ScanService(QObject):
 
     code_scanned = Signal(str, str)
     preview = Signal(QImage)
-    hint = Signal(str)  # "closer" | "hold_still" | "brighter" | "" (see kiosk.scan.strategy.HINTS)
+    hint = Signal(str)  # "closer" | "hold_still" | "brighter" | "" (see kiosk.scan.hints.HINTS)
     notice = Signal(str)
     error = Signal(str)
     stopped = Signal()
