@@ -65,7 +65,7 @@ def stretch(gray: np.ndarray, low: float = 0.02, high: float = 0.98) -> np.ndarr
 
 # -- where a code may be -----------------------------------------------------------------------
 
-def find_texture(half: np.ndarray, *, threshold: int = 12, window: int = 10, min_fill: float = 0.6,
+def find_texture(half: np.ndarray, *, threshold: int = 12, window: int = 10, min_fill: float = 0.8,
                  grow: float = 0.4, min_side: int = 12, max_aspect: float = 1.5) -> Box | None:
     """The box (in ``half``'s pixels) of the densest square of light/dark blotches, or None.
 
@@ -113,38 +113,78 @@ def find_texture(half: np.ndarray, *, threshold: int = 12, window: int = 10, min
 
 # -- deblurring --------------------------------------------------------------------------------
 
+Blur = tuple  # ("gauss", sigma) | ("disc", radius) | ("line", length, degrees)
+
+
+def kernel(blur: Blur) -> np.ndarray:
+    """The point-spread function of ``blur`` (sums to 1): a disc for an out-of-focus lens, a
+    line for a moving hand (numpy only)."""
+    kind = blur[0]
+    if kind == "disc":
+        r = float(blur[1])
+        n = math.ceil(r)
+        yy, xx = np.mgrid[-n : n + 1, -n : n + 1]
+        k = np.clip(r + 0.5 - np.hypot(xx, yy), 0.0, 1.0)  # anti-aliased edge
+    elif kind == "line":
+        length, angle = float(blur[1]), math.radians(float(blur[2]))
+        n = math.ceil(length / 2) + 1
+        k = np.zeros((2 * n + 1, 2 * n + 1))
+        for s in np.linspace(-length / 2, length / 2, max(2, round(length * 4))):
+            x, y = n + s * math.cos(angle), n + s * math.sin(angle)
+            x0, y0 = int(x), int(y)
+            fx, fy = x - x0, y - y0  # bilinear splat of each sample
+            k[y0, x0] += (1 - fx) * (1 - fy)
+            k[y0, x0 + 1] += fx * (1 - fy)
+            k[y0 + 1, x0] += (1 - fx) * fy
+            k[y0 + 1, x0 + 1] += fx * fy
+    else:
+        raise ValueError(f"unknown blur {blur!r}")
+    return (k / k.sum()).astype(np.float32)
+
+
 class Deblur:
-    """Wiener deconvolution of a Gaussian blur of width ``sigma`` pixels.
+    """Wiener deconvolution: ``("gauss", sigma)`` (an out-of-focus webcam, roughly),
+    ``("disc", radius)`` (a lens out of focus, exactly), ``("line", length, degrees)`` (a hand
+    moving while the shutter is open); a bare number is a Gaussian's sigma.
 
     The crop is mirrored at its borders (so the FFT's wrap-around does not ring into the code)
-    to a size the FFT likes; the filter ``H / (H² + k)`` is cached per size and ``sigma``."""
+    to a size the FFT likes; the filter ``conj(H) / (|H|² + k)`` is cached per size and blur."""
 
-    def __init__(self, k: float = 0.01, pad: int = 16, cache_size: int = 16) -> None:
+    def __init__(self, k: float = 0.01, pad: int = 16, cache_size: int = 24) -> None:
         self.k = k
         self.pad = pad
         self.cache_size = cache_size
-        self._filters: dict[tuple[int, int, float], np.ndarray] = {}
+        self._filters: dict[tuple, np.ndarray] = {}
 
-    def _filter(self, shape: tuple[int, int], sigma: float) -> np.ndarray:
-        key = (shape[0], shape[1], round(sigma, 2))
+    def _filter(self, shape: tuple[int, int], blur: Blur) -> np.ndarray:
+        key = (shape, blur)
         g = self._filters.get(key)
         if g is None:
             if len(self._filters) >= self.cache_size:
                 self._filters.pop(next(iter(self._filters)))
-            fy = np.fft.fftfreq(shape[0]).astype(np.float32)[:, None]
-            fx = np.fft.rfftfreq(shape[1]).astype(np.float32)[None, :]
-            h = np.exp(-2 * math.pi**2 * sigma**2 * (fx * fx + fy * fy))
-            g = h / (h * h + self.k) * (1 + self.k)  # (a flat picture keeps its level)
-            g = self._filters[key] = g.astype(np.float32)
+            if blur[0] == "gauss":
+                fy = np.fft.fftfreq(shape[0]).astype(np.float32)[:, None]
+                fx = np.fft.rfftfreq(shape[1]).astype(np.float32)[None, :]
+                h = np.exp(-2 * math.pi**2 * float(blur[1]) ** 2 * (fx * fx + fy * fy))
+            else:
+                k = kernel(blur)
+                c = k.shape[0] // 2
+                psf = np.zeros(shape, np.float32)
+                psf[:k.shape[0], :k.shape[1]] = k
+                h = np.fft.rfft2(np.roll(psf, (-c, -c), axis=(0, 1)))  # centred on (0, 0)
+            g = np.conj(h) / (np.abs(h) ** 2 + self.k) * (1 + self.k)  # (a flat picture keeps its level)
+            g = self._filters[key] = g.astype(np.complex64 if np.iscomplexobj(g) else np.float32)
         return g
 
-    def __call__(self, picture: np.ndarray, sigma: float) -> np.ndarray:
+    def __call__(self, picture: np.ndarray, blur: Blur | float) -> np.ndarray:
+        if not isinstance(blur, tuple):
+            blur = ("gauss", round(float(blur), 2))
         h, w = picture.shape
         ph, pw = _fast(h + 2 * self.pad) - h, _fast(w + 2 * self.pad) - w
         top, left = ph // 2, pw // 2
         padded = np.pad(picture.astype(np.float32), ((top, ph - top), (left, pw - left)), mode="reflect")
         spectrum = np.fft.rfft2(padded)
-        spectrum *= self._filter(padded.shape, sigma)
+        spectrum *= self._filter(padded.shape, blur)
         out = np.fft.irfft2(spectrum, s=padded.shape)[top : top + h, left : left + w]
         return np.clip(out, 0, 255).astype(np.uint8)
 
@@ -162,26 +202,29 @@ def _fast(n: int) -> int:
 
 
 class CropStack:
-    """The same box of the last ``depth`` frames; :meth:`mean` averages them.  A box that moves
-    (or changes size) by more than ``tolerance`` of its side starts a new stack."""
+    """The same box of the last ``depth`` frames, none older than ``max_age_s``; :meth:`mean`
+    averages them.  A box that moves (or changes size) by more than ``tolerance`` of its side
+    starts a new stack, and so does :meth:`clear` (the strategy clears it when a code is read,
+    so a new code held where the last one was is never averaged with it)."""
 
-    def __init__(self, depth: int = 4, tolerance: float = 0.25) -> None:
+    def __init__(self, depth: int = 4, tolerance: float = 0.25, max_age_s: float = 0.3) -> None:
         self.depth = depth
         self.tolerance = tolerance
+        self.max_age_s = max_age_s
         self.box: Box | None = None
-        self._crops: list[np.ndarray] = []
+        self._crops: list[tuple[float, np.ndarray]] = []
         self._shape: tuple[int, ...] = ()
 
-    def add(self, image: np.ndarray, box: Box) -> np.ndarray:
+    def add(self, image: np.ndarray, box: Box, t: float) -> np.ndarray:
         """Keep the crop of ``image`` at ``box`` — or at the stack's own box when ``box`` is
-        close to it, so the crops line up — and return it."""
+        close to it, so the crops line up — taken at time ``t``, and return it."""
         if (self.box is None or not close(self.box, box, self.tolerance)
                 or image.shape != self._shape):
             self.box, self._crops, self._shape = box, [], image.shape
         x0, y0, x1, y1 = self.box
-        self._crops.append(image[y0:y1, x0:x1].copy())
-        del self._crops[: -self.depth]
-        return self._crops[-1]
+        self._crops = [(ct, c) for ct, c in self._crops[1 - self.depth :] if t - ct <= self.max_age_s]
+        self._crops.append((t, image[y0:y1, x0:x1].copy()))
+        return self._crops[-1][1]
 
     def clear(self) -> None:
         self.box, self._crops = None, []
@@ -190,7 +233,7 @@ class CropStack:
         return len(self._crops)
 
     def mean(self) -> np.ndarray:
-        acc = np.zeros(self._crops[-1].shape, np.uint16)
-        for c in self._crops:
+        acc = np.zeros(self._crops[-1][1].shape, np.uint16)
+        for _, c in self._crops:
             acc += c
         return (acc // len(self._crops)).astype(np.uint8)

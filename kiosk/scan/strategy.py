@@ -114,16 +114,21 @@ _FRAME_ATTEMPTS: dict[str, tuple[Transform, object, float]] = {
     "frame_fixed": (lambda g: g, _B.FixedThreshold, 1.0),
 }
 # name → (blur width to undo at full size, or 0; averaged over the last frames?) — on a tight crop
-_DEBLUR_ATTEMPTS: dict[str, tuple[float, bool]] = {
-    "deblur": (2.2, False), "deblur_light": (1.5, False), "deblur_strong": (3.0, False),
-    "stack": (0.0, True), "stack_deblur": (2.2, True),
+_DEBLUR_ATTEMPTS: dict[str, tuple[tuple, bool]] = {  # name → (blur undone at full size, averaged?)
+    "deblur": (("gauss", 2.2), False), "deblur_light": (("gauss", 1.5), False),
+    "deblur_strong": (("gauss", 3.0), False), "defocus": (("disc", 4.0), False),
+    "motion_0": (("line", 8.0, 0), False), "motion_90": (("line", 8.0, 90), False),
+    "motion_45": (("line", 6.0, 45), False), "motion_135": (("line", 6.0, 135), False),
+    "motion_short_0": (("line", 5.0, 0), False), "motion_short_90": (("line", 5.0, 90), False),
+    "stack": ((), True), "stack_deblur": (("gauss", 2.2), True),
 }
 # what a code located by zxing-cpp gets, in rotation; what a texture (a code too blurred for
-# zxing-cpp to locate) gets: mostly deblurring
+# zxing-cpp to locate: out of focus, or moving) gets: mostly deblurring
 _LOCATED_ORDER = ("sharpen", "deblur", "fixed", "zxing", "stack", "sharpen_more", "half",
                   "stack_deblur", "stretch", "global", "sharpen_fixed", "double", "stretch_sharpen")
-_TEXTURE_ORDER = ("deblur", "sharpen_more", "deblur_strong", "fixed", "deblur_light", "sharpen",
-                  "stack_deblur", "sharpen_fixed", "half")
+_TEXTURE_ORDER = ("deblur", "sharpen_more", "defocus", "motion_0", "deblur_strong", "motion_90",
+                  "fixed", "motion_45", "motion_135", "deblur_light", "motion_short_0", "sharpen",
+                  "stack_deblur", "motion_short_90", "sharpen_fixed", "half")
 _PLAIN = {"first", "crop", "crop_inverted", "frame_full"}  # zxing-cpp on the picture as it is: any text counts
 
 
@@ -218,6 +223,8 @@ class MultiFrameDecoder:
         self.stats.attempts += len(attempts)
         if read_by:
             self.stats.reads_by[read_by] = self.stats.reads_by.get(read_by, 0) + 1
+        if found:
+            self._stack.clear()  # (the next code may be held where this one was)
         if found or located:
             self._last_active = t
             corners = found[0].corners if found else best(located)
@@ -281,13 +288,13 @@ class MultiFrameDecoder:
             return self.budget_ms - (time.perf_counter() - t0) * 1000
 
         more: list = []
-        region = union(located) if located else (
-            self._sightings[-1].corners if self._recent(t) else None)
-        texture = False
-        if region is None:
+        region, texture = (union(located) if located else None), False
+        if region is None:  # a texture here, or a code located a moment ago
             box = self._texture_at(image, t)
             if box is not None:
                 region, texture = corners(box), True
+            elif self._recent(t):
+                region = self._sightings[-1].corners
         if region is None:
             return self._search_frame(image, t, t0, attempts)
         if not texture and (self._unread % 4 == 0 or self._good == "frame_full"):
@@ -300,7 +307,9 @@ class MultiFrameDecoder:
             if self._good == "frame_full":
                 self._good = None
         crop, offset = wide_crop(image, region)
-        tight = self._stack.add(image, tight_box(image, region))
+        tight = self._stack.add(image, tight_box(image, region), t)
+        if len(self._stack) == 1 and (self._good in _CROP_ATTEMPTS or self._good in _DEBLUR_ATTEMPTS):
+            self._good = None  # a new code: what read the last one goes first no more
         plain = ["crop"] if texture else ["crop", "crop_inverted"]
         rotation = self._rotation(_TEXTURE_ORDER if texture else _LOCATED_ORDER)
         good = [self._good] if self._good in rotation and self._good not in plain else []
@@ -339,14 +348,14 @@ class MultiFrameDecoder:
                         attempts: list[str]) -> tuple[list[Found], list]:
         """A deblurring attempt on the tight crop (the stack's box): averaged over the last
         frames and/or deconvolved; codes with big modules at ½ size (4× less work)."""
-        sigma, stacked = _DEBLUR_ATTEMPTS[name]
+        blur, stacked = _DEBLUR_ATTEMPTS[name]
         picture = self._stack.mean() if stacked and len(self._stack) > 1 else tight
         x0, y0 = self._stack.box[:2] if self._stack.box else (0, 0)
         scale = 1.0
         if side(region) / PASS_MODULES >= 5.5:
             picture, scale = half_mean(picture), 0.5
-        if sigma:
-            picture = self._deblur(picture, sigma * scale)
+        if blur:
+            picture = self._deblur(picture, (blur[0], blur[1] * scale, *blur[2:]))
         return self._read(picture, _B.LocalAverage, attempts, name, scale, (x0, y0))
 
     def _texture_at(self, image: np.ndarray, t: float) -> Box | None:
