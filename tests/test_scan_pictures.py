@@ -123,9 +123,9 @@ def test_crop_stack_averages_noise_and_restarts_when_the_code_moves():
     assert len(stack) == 4 and stack.box == box
     assert stack.mean().std() < 0.6 * crop.std()
     stack.add(frame, (10, 10, 60, 60), 0.2)  # moved by more than a quarter of its side
-    assert len(stack) == 1 and stack.box == (10, 10, 60, 60)
+    assert len(stack) == 1 and stack.box == (10, 10, 60, 60) and stack.moved
     stack.add(frame, (10, 10, 60, 60), 0.3)
-    assert len(stack) == 2
+    assert len(stack) == 2 and not stack.moved
     stack.add(frame, (10, 10, 60, 60), 0.8)  # the older crops are too old to average with
     assert len(stack) == 1
     stack.clear()

@@ -214,12 +214,14 @@ class CropStack:
         self.box: Box | None = None
         self._crops: list[tuple[float, np.ndarray]] = []
         self._shape: tuple[int, ...] = ()
+        self.moved = False  # whether the last add started a new stack for a box elsewhere
 
     def add(self, image: np.ndarray, box: Box, t: float) -> np.ndarray:
         """Keep the crop of ``image`` at ``box`` — or at the stack's own box when ``box`` is
         close to it, so the crops line up — taken at time ``t``, and return it."""
-        if (self.box is None or not close(self.box, box, self.tolerance)
-                or image.shape != self._shape):
+        self.moved = self.box is not None and (not close(self.box, box, self.tolerance)
+                                               or image.shape != self._shape)
+        if self.box is None or self.moved:
             self.box, self._crops, self._shape = box, [], image.shape
         x0, y0, x1, y1 = self.box
         self._crops = [(ct, c) for ct, c in self._crops[1 - self.depth :] if t - ct <= self.max_age_s]

@@ -194,8 +194,9 @@ class MultiFrameDecoder:
         t = t0 if t is None else t
         if self._last_active == -math.inf:
             self._last_active = t  # a camera starts awake: idle after idle_after_s of nothing
-        moved = self._moved(frame)
-        if moved and self.idle_at(t):
+        if t - self._last_active <= self.idle_after_s - 0.5:
+            self._signature = None  # (awake for a while yet: no need to watch for changes)
+        elif self._moved(frame) and self.idle_at(t):
             self._last_active = t  # something came into view: wake up
         idle = self.idle_at(t)
         self.stats.frames += 1
@@ -308,8 +309,8 @@ class MultiFrameDecoder:
                 self._good = None
         crop, offset = wide_crop(image, region)
         tight = self._stack.add(image, tight_box(image, region), t)
-        if len(self._stack) == 1 and (self._good in _CROP_ATTEMPTS or self._good in _DEBLUR_ATTEMPTS):
-            self._good = None  # a new code: what read the last one goes first no more
+        if self._stack.moved and (self._good in _CROP_ATTEMPTS or self._good in _DEBLUR_ATTEMPTS):
+            self._good = None  # a code elsewhere: what read the last one goes first no more
         plain = ["crop"] if texture else ["crop", "crop_inverted"]
         rotation = self._rotation(_TEXTURE_ORDER if texture else _LOCATED_ORDER)
         good = [self._good] if self._good in rotation and self._good not in plain else []
