@@ -9,7 +9,8 @@ plain zxing-cpp in the same run, on the same frames:
    motion blur, defocus 2/3/4 px, moiré, low light, JPEG, cracked protector, overexposed): each
    showing is ``--frames`` consecutive 720p frames of one real pass, as a camera gives them.
    *kiosk*: the strategy, one instance for the whole run as in the kiosk (a second passes between
-   showings, so after a few showings with nothing located it idles, as it would); read = the pass's text in ≥ 1 frame, and *emitted* = in ≥ 2 frames (the pipeline's
+   showings, so after a few showings with nothing located it idles, and a new showing — a change
+   in the picture — wakes it, as at a site); read = the pass's text in ≥ 1 frame, and *emitted* = in ≥ 2 frames (the pipeline's
    debounce).  *zxing*: ``zxingcpp.read_barcodes`` with its defaults (both polarities) on every
    frame; read = in ≥ 1 frame.  *OpenCV*: ``cv2.QRCodeDetector`` on the first ``--opencv-frames``
    frames (it is ~40× slower).  Any other text is a wrong read; any text on an empty showing a

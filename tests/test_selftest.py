@@ -172,6 +172,7 @@ def test_frames_check_plays_the_video_through_the_camera_back_end(
     checks = by_name(selftest.run_checks(tmp_path, camera="none").to_json())
     assert checks["frames"]["status"] == "ok", checks["frames"]
     assert f"({backend} back-end)" in checks["frames"]["detail"]
+    assert checks["frames"]["detail"].endswith("deblurring ok")  # numpy's FFT is there
 
 
 def test_frames_check_fails_when_the_video_gives_no_code(

@@ -28,8 +28,8 @@ desk still checks the signature), and the pipeline's debouncer still wants them 
 
 When a code is located but not read for a while, :attr:`ScanResult.hint` says what would help
 (:data:`HINTS`: too small → ``closer``, moving → ``hold_still``, clipped or dim → ``brighter``).
-After ``idle_after_s`` with nothing located the strategy idles: one frame in ``idle_every``, first
-look only; a located code, or a change in the picture (someone stepping up: ~0.1 ms to notice on
+After ``idle_after_s`` with nothing located the strategy idles: one frame in ``idle_every`` is
+decoded; a located code, or a change in the picture (someone stepping up: ~0.1 ms to notice on
 a sampled copy), brings the full rate back.  State is per instance: one per camera pipeline, used
 on one thread.  No Qt and no OpenCV here (the bundle has neither on this path: gray frames come
 from Qt).
