@@ -201,6 +201,24 @@ def _fast(n: int) -> int:
         n += 1
 
 
+def motion_direction(picture: np.ndarray, min_ratio: float = 1.25) -> float | None:
+    """The direction (degrees, 0–180, y down) a hand moved the code in, or None for a blur the
+    same in every direction (out of focus).  A moving code keeps its edges across the motion and
+    loses those along it: the mean gradient along 0°, 45°, 90° and 135° is fitted with
+    a + b·cos 2(θ − θ₀); the motion is where it is least.  A code that is not moving has nearly
+    equal gradients every way (max/min < 1.2 on the test frames; moving: ≥ 1.29)."""
+    c = picture.astype(np.int16)
+    e0 = float(np.abs(np.diff(c, axis=1)).mean())
+    e90 = float(np.abs(np.diff(c, axis=0)).mean())
+    e45 = float(np.abs(c[1:, 1:] - c[:-1, :-1]).mean()) / math.sqrt(2)
+    e135 = float(np.abs(c[1:, :-1] - c[:-1, 1:]).mean()) / math.sqrt(2)
+    energies = (e0, e45, e90, e135)
+    if min(energies) <= 0 or max(energies) / min(energies) < min_ratio:
+        return None
+    steepest = math.degrees(math.atan2(e45 - e135, e0 - e90)) / 2
+    return (steepest + 90) % 180
+
+
 class CropStack:
     """The same box of the last ``depth`` frames, none older than ``max_age_s``; :meth:`mean`
     averages them.  A box that moves (or changes size) by more than ``tolerance`` of its side

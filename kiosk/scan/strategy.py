@@ -54,6 +54,7 @@ from kiosk.scan.pictures import (
     double,
     find_texture,
     half_mean,
+    motion_direction,
     stretch,
     unsharp,
 )
@@ -117,18 +118,20 @@ _FRAME_ATTEMPTS: dict[str, tuple[Transform, object, float]] = {
 _DEBLUR_ATTEMPTS: dict[str, tuple[tuple, bool]] = {  # name → (blur undone at full size, averaged?)
     "deblur": (("gauss", 2.2), False), "deblur_light": (("gauss", 1.5), False),
     "deblur_strong": (("gauss", 3.0), False), "defocus": (("disc", 4.0), False),
+    "motion": (("line",), False),  # the hand's direction, from the picture; lengths in turn
     "motion_0": (("line", 8.0, 0), False), "motion_90": (("line", 8.0, 90), False),
     "motion_45": (("line", 6.0, 45), False), "motion_135": (("line", 6.0, 135), False),
-    "motion_short_0": (("line", 5.0, 0), False), "motion_short_90": (("line", 5.0, 90), False),
     "stack": ((), True), "stack_deblur": (("gauss", 2.2), True),
 }
+MOTION_LENGTHS = (6.0, 9.0, 4.5)
 # what a code located by zxing-cpp gets, in rotation; what a texture (a code too blurred for
-# zxing-cpp to locate: out of focus, or moving) gets: mostly deblurring
+# zxing-cpp to locate) gets: deblurring for the blur it has (out of focus, or moving), sharpening
 _LOCATED_ORDER = ("sharpen", "deblur", "fixed", "zxing", "stack", "sharpen_more", "half",
                   "stack_deblur", "stretch", "global", "sharpen_fixed", "double", "stretch_sharpen")
-_TEXTURE_ORDER = ("deblur", "sharpen_more", "defocus", "motion_0", "deblur_strong", "motion_90",
-                  "fixed", "motion_45", "motion_135", "deblur_light", "motion_short_0", "sharpen",
-                  "stack_deblur", "motion_short_90", "sharpen_fixed", "half")
+_FOCUS_ORDER = ("deblur", "sharpen_more", "defocus", "deblur_strong", "fixed", "deblur_light",
+                "sharpen", "stack_deblur", "sharpen_fixed", "half")
+_MOTION_ORDER = ("motion", "sharpen_more", "motion", "motion_0", "motion", "motion_90", "deblur",
+                 "motion", "motion_45", "fixed", "motion", "motion_135", "sharpen_fixed")
 _PLAIN = {"first", "crop", "crop_inverted", "frame_full"}  # zxing-cpp on the picture as it is: any text counts
 
 
@@ -172,6 +175,10 @@ class MultiFrameDecoder:
         self._signature: np.ndarray | None = None  # the last frame, in cells (see _moved)
         self.wake_level, self.wake_cells = wake_level, wake_cells
         self._stack = CropStack()
+        self._motion: float | None = None  # the direction a texture's code moves in, if it does
+        self._motion_len = 0
+        self._foreign_now: set[str] = set()  # texts of other kinds of code: this frame, the last
+        self._foreign_before: set[str] = set()
         self._frame_next = 0
         self._search = 0
         self._good: str | None = None  # the attempt that read the code last
@@ -231,9 +238,10 @@ class MultiFrameDecoder:
             corners = found[0].corners if found else best(located)
             self._sightings = [s for s in self._sightings if t - s.t <= 0.5][-5:]
             self._sightings.append(Sighting(t, corners, bool(found)))
-        if not found and not located:
+        if not found and not located and not self._foreign_now:
             self._inverted = not inverted  # nothing here: look the other way next frame
         self._update_hint(gray, found, located, t)
+        self._foreign_before, self._foreign_now = self._foreign_now, set()
         return ScanResult(tuple(found), (time.perf_counter() - t0) * 1000, tuple(located),
                           tuple(attempts), read_by, self._hint, idle=idle)
 
@@ -264,8 +272,14 @@ class MultiFrameDecoder:
             p = b.position
             corners = tuple((round(q.x / scale) + ox, round(q.y / scale) + oy) for q in
                             (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
-            if b.valid and b.text and (name in _PLAIN or self.accept(b.text)):
+            if b.valid and b.text and self.accept(b.text):
                 found.append(Found(b.text, corners))  # type: ignore[arg-type]
+            elif b.valid and b.text and name in _PLAIN:
+                # Another kind of code (the desk will say it is no pass) — or, now and then,
+                # zxing-cpp's misreading of a blurred one: counts when read in two frames running.
+                self._foreign_now.add(b.text)
+                if b.text in self._foreign_before:
+                    found.append(Found(b.text, corners))  # type: ignore[arg-type]
             elif not b.valid and area(corners) >= 64:  # (a failed read may have no position)
                 located.append(corners)
         return found, located
@@ -312,13 +326,19 @@ class MultiFrameDecoder:
         if self._stack.moved and (self._good in _CROP_ATTEMPTS or self._good in _DEBLUR_ATTEMPTS):
             self._good = None  # a code elsewhere: what read the last one goes first no more
         plain = ["crop"] if texture else ["crop", "crop_inverted"]
-        rotation = self._rotation(_TEXTURE_ORDER if texture else _LOCATED_ORDER)
+        order = _LOCATED_ORDER
+        if texture:
+            self._motion = motion_direction(half_mean(tight))
+            order = _FOCUS_ORDER if self._motion is None else _MOTION_ORDER
+        start = self._next.get(order, 0)
+        rotation = [order[(start + i) % len(order)] for i in range(len(order))]
         good = [self._good] if self._good in rotation and self._good not in plain else []
-        for i, name in enumerate(plain + good + [a for a in rotation if a not in good]):
+        for i, name in enumerate(plain + good + [a for j, a in enumerate(rotation)
+                                                 if a not in good and a not in rotation[:j]]):
             if i and left() <= 1.0:
                 break
-            if name in rotation:
-                self._advance(_TEXTURE_ORDER if texture else _LOCATED_ORDER, name)
+            if name in rotation:  # the next frame starts after the last attempt of this one
+                self._next[order] = (start + rotation.index(name) + 1) % len(order)
             if not texture and name not in plain and not (located or more) and name not in _DEBLUR_ATTEMPTS:
                 continue  # not located in either polarity: a code too blurred, or gone
             if name in _DEBLUR_ATTEMPTS:
@@ -338,13 +358,6 @@ class MultiFrameDecoder:
                 return found, name, more
         return [], "", more
 
-    def _rotation(self, order: tuple[str, ...]) -> list[str]:
-        k = self._next.get(order, 0)
-        return [order[(k + i) % len(order)] for i in range(len(order))]
-
-    def _advance(self, order: tuple[str, ...], name: str) -> None:
-        self._next[order] = (order.index(name) + 1) % len(order)
-
     def _read_deblurred(self, name: str, tight: np.ndarray, region,
                         attempts: list[str]) -> tuple[list[Found], list]:
         """A deblurring attempt on the tight crop (the stack's box): averaged over the last
@@ -355,6 +368,9 @@ class MultiFrameDecoder:
         scale = 1.0
         if side(region) / PASS_MODULES >= 5.5:
             picture, scale = half_mean(picture), 0.5
+        if name == "motion":
+            self._motion_len = (self._motion_len + 1) % len(MOTION_LENGTHS)
+            blur = ("line", MOTION_LENGTHS[self._motion_len], round((self._motion or 0) / 5) * 5)
         if blur:
             picture = self._deblur(picture, (blur[0], blur[1] * scale, *blur[2:]))
         return self._read(picture, _B.LocalAverage, attempts, name, scale, (x0, y0))
