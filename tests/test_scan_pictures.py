@@ -12,7 +12,7 @@ import zxingcpp
 
 from kiosk.devtools.frames import background, code_image, empty_frame, sequence
 from kiosk.scan.decoder import QrDecoder, to_gray
-from kiosk.scan.pictures import CropStack, Deblur, find_texture, half_mean, kernel
+from kiosk.scan.pictures import CropStack, Deblur, find_texture, half_mean, kernel, motion_direction
 from kiosk.scan.regions import close, corners, tight_box
 from kiosk.scan.strategy import MultiFrameDecoder
 from tests.test_scan_strategy import TEXT, run
@@ -102,6 +102,23 @@ def test_a_moving_hand_is_undone_by_the_line_it_drew():
     assert plain_reads(moved) == [] and plain_reads(crop) == []
     assert plain_reads(Deblur()(crop, ("line", 8.0, 0))) == [TEXT]
     assert plain_reads(Deblur()(crop, ("line", 8.0, 90))) == []  # the wrong way: no help
+
+
+@pytest.mark.parametrize("angle", [0, 30, 45, 90, 120, 135, 170])
+def test_the_direction_of_a_moving_hand_is_read_from_the_picture(angle):
+    frame, box = blurred_scene(0.1, 4, seed=6)
+    crop = frame[box[1] - 20 : box[3] + 20, box[0] - 20 : box[2] + 20]
+    moved = cv2.filter2D(crop, -1, kernel(("line", 8.0, angle)))
+    found = motion_direction(half_mean(moved))
+    assert found is not None
+    assert min(abs(found - angle), 180 - abs(found - angle)) <= 20, found
+
+
+def test_an_out_of_focus_code_has_no_direction():
+    frame, box = blurred_scene(2.5, 4, seed=6)
+    crop = frame[box[1] - 20 : box[3] + 20, box[0] - 20 : box[2] + 20]
+    assert motion_direction(half_mean(crop)) is None
+    assert motion_direction(np.full((50, 50), 90, np.uint8)) is None  # flat: no gradients at all
 
 
 def test_deblur_of_an_odd_size_and_a_flat_picture():

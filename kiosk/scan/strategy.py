@@ -17,14 +17,18 @@ When the first look reads nothing, the strategy spends what is left of the frame
   frame, the code is not);
 * nothing located, but a square of dense blotches (:func:`~kiosk.scan.pictures.find_texture`: a
   code too blurred for zxing-cpp's finder-pattern detector — a fixed-focus webcam at 20 cm, a
-  moving hand): mostly deconvolutions of several blur widths on a tight crop.  A texture that
-  does not read within ``texture_tries`` frames (a poster, a shelf) is left alone while it stays;
+  moving hand): deconvolutions on a tight crop, of a moving hand's line in the direction its
+  gradients give (:func:`~kiosk.scan.pictures.motion_direction`), else of Gaussians and a disc
+  (out of focus).  A texture that does not read within ``texture_tries`` frames (a poster, a
+  shelf) is left alone while it stays;
 * nothing at all: one or two cheap whole-frame attempts (the global binarizer, a fixed
   threshold, the ½ copy in the other polarity; once a second zxing-cpp's plain full-frame read).
 
 An attempt that read the code goes first in the next frame, so the debouncer's second sighting
 comes quickly.  Texts from a transformed picture count only if they are Star Parent passes (the
-desk still checks the signature), and the pipeline's debouncer still wants them in N frames.
+desk still checks the signature); another kind of code counts when read in two frames running
+(zxing-cpp now and then misreads a blurred pass as a short text); the pipeline's debouncer still
+wants every text in N frames.
 
 When a code is located but not read for a while, :attr:`ScanResult.hint` says what would help
 (:data:`HINTS`: too small → ``closer``, moving → ``hold_still``, clipped or dim → ``brighter``).
