@@ -224,3 +224,18 @@ def scene_with(text: str, seed: int) -> np.ndarray:
     code = code_image(text, 5)
     room[200 : 200 + code.shape[0], 400 + seed : 400 + seed + code.shape[1]] = code
     return room
+
+
+def test_a_code_blurred_by_a_moving_hand_asks_the_parent_to_hold_still():
+    noise = np.random.default_rng(1)
+    frame, _ = blurred_scene(0.1, 3, seed=1)
+    moving = cv2.filter2D(frame, -1, kernel(("line", 18.0, 30)))  # too long to undo
+    frames = [np.clip(moving + noise.normal(0, 3, moving.shape), 0, 255).astype(np.uint8)
+              for _ in range(10)]
+    results = run(MultiFrameDecoder(hint_after=6), frames)
+    assert all(r.texts == [] for r in results) and all(r.located == () for r in results)
+    assert [r.hint for r in results][4:] == ["", "hold_still", "hold_still", "hold_still",
+                                             "hold_still", "hold_still"]
+    unfocused = np.clip(cv2.GaussianBlur(frame, (0, 0), 6) + noise.normal(0, 3, frame.shape),
+                        0, 255).astype(np.uint8)  # out of focus: holding still would not help
+    assert all(r.hint == "" for r in run(MultiFrameDecoder(hint_after=6), [unfocused] * 10))

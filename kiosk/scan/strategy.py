@@ -181,6 +181,7 @@ class MultiFrameDecoder:
         self._stack = CropStack()
         self._motion: float | None = None  # the direction a texture's code moves in, if it does
         self._motion_len = 0
+        self._moving = False
         self._foreign_now: set[str] = set()  # texts of other kinds of code: this frame, the last
         self._foreign_before: set[str] = set()
         self._frame_next = 0
@@ -224,6 +225,7 @@ class MultiFrameDecoder:
         attempts: list[str] = []
         located: list[tuple[Point, Point, Point, Point]] = []
 
+        self._moving = False  # (set when a texture's blur has a direction)
         found, seen = self._first_look(image, attempts, t)
         located += seen
         read_by = "first" if found else ""
@@ -333,6 +335,7 @@ class MultiFrameDecoder:
         order = _LOCATED_ORDER
         if texture:
             self._motion = motion_direction(half_mean(tight))
+            self._moving = self._motion is not None
             order = _FOCUS_ORDER if self._motion is None else _MOTION_ORDER
         start = self._next.get(order, 0)
         rotation = [order[(start + i) % len(order)] for i in range(len(order))]
@@ -427,6 +430,11 @@ class MultiFrameDecoder:
     def _update_hint(self, gray: np.ndarray, found: list, located: list, t: float) -> None:
         if found:
             self._unread, self._hint = 0, ""
+            return
+        if not located and self._moving:  # a texture blurred by a moving hand, not read
+            self._unread += 1
+            if self._unread >= self.hint_after:
+                self._hint = "hold_still"
             return
         if not located:
             if not self._sightings or t - self._sightings[-1].t > self.clear_after_s:
