@@ -30,8 +30,8 @@ desk still checks the signature); another kind of code counts when read in two f
 (zxing-cpp now and then misreads a blurred pass as a short text); the pipeline's debouncer still
 wants every text in N frames.
 
-When a code is located but not read for a while, :attr:`ScanResult.hint` says what would help
-(:data:`HINTS`: too small → ``closer``, moving → ``hold_still``, clipped or dim → ``brighter``).
+When a code is located (or a texture smeared by a moving hand) but not read for a while, :attr:`ScanResult.hint`
+says what would help (:data:`HINTS`: small → ``closer``, moving → ``hold_still``, clipped or dim → ``brighter``).
 After ``idle_after_s`` with nothing located the strategy idles: one frame in ``idle_every`` is
 decoded; a located code, or a change in the picture (someone stepping up: ~0.1 ms to notice on
 a sampled copy), brings the full rate back.  State is per instance: one per camera pipeline, used
